@@ -1,0 +1,2 @@
+// Public API of image/.
+export * from './rgb-image.ts';

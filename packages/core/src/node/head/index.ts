@@ -1,0 +1,1 @@
+// Node adapters for head.

@@ -1,0 +1,7 @@
+/** @headstart/core/node — Node adapters: sharp decoding, onnxruntime-node, file stores, worker threads. */
+export * from '../index.ts';
+export * from './backbone/index.ts';
+export * from './data/index.ts';
+export * from './features/index.ts';
+export * from './cache/index.ts';
+export * from './head/index.ts';
