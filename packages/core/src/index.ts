@@ -12,3 +12,4 @@ export * from './cache/index.ts';
 export * from './head/index.ts';
 export * from './bundle/index.ts';
 export * from './metrics/index.ts';
+export * from './pipeline/index.ts';

@@ -22,9 +22,13 @@ export interface BackboneBlock {
 export interface BackboneSpec {
   /** Short id, such as `vgg16` or `vgg16-micro`; ids of imported graphs are derived from the file. */
   id: string;
-  /** Architecture name (`vgg11`, `vgg13`, `vgg16`, `vgg19`, or `custom` for imported graphs). */
+  /**
+   * Architecture id as getVggArchitecture accepts it (`vgg11`, `vgg13`, `vgg16`, `vgg19`, their `-micro`
+   * variants, `-b<k>` for the first k blocks), or `custom` for imported graphs that match none.
+   */
   arch: string;
   inputName: string;
+  /** Layout of the input tensor; the output feature map is always NCHW [N, outputChannels, h, w]. */
   layout: TensorLayout;
   normalization: NormalizationMode;
   blocks: BackboneBlock[];

@@ -1,1 +1,3 @@
 // Public API of cache/.
+export * from './blob-store.ts';
+export * from './feature-cache.ts';

@@ -1,1 +1,2 @@
 // Public API of metrics/.
+export * from './classification-report.ts';

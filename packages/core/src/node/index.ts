@@ -5,3 +5,5 @@ export * from './data/index.ts';
 export * from './features/index.ts';
 export * from './cache/index.ts';
 export * from './head/index.ts';
+export * from './paths.ts';
+export * from './image/index.ts';

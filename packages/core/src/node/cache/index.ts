@@ -1,1 +1,3 @@
 // Node adapters for cache.
+export * from './cache-stats.ts';
+export * from './fs-blob-store.ts';

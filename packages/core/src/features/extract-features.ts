@@ -1,0 +1,192 @@
+import type { BackboneSpec } from '../backbone/backbone-spec.ts';
+import { backboneOutputShape } from '../backbone/backbone-spec.ts';
+import type { PreprocessSpec } from '../backbone/preprocess-spec.ts';
+import type { FeatureCache } from '../cache/feature-cache.ts';
+import type { DatasetSample } from '../data/dataset.ts';
+import { sampleContentBytes } from '../data/sample-content.ts';
+import { HeadstartError, isHeadstartError } from '../errors.ts';
+import type { DecodeImage } from '../image/rgb-image.ts';
+import { preprocessImage } from '../image/image-tensor.ts';
+import type { BackboneSession } from './backbone-session.ts';
+import { featureDimension, poolFeatures, type Pooling } from './pooling.ts';
+
+/** Progress of an extraction, reported after every batch. */
+export interface ExtractProgress {
+  done: number;
+  total: number;
+  cacheHits: number;
+  skipped: number;
+  /** Images per second over the images that went through the backbone. */
+  imagesPerSecond: number;
+  elapsedMs: number;
+}
+
+export interface ExtractFeaturesOptions {
+  samples: readonly DatasetSample[];
+  decode: DecodeImage;
+  session: BackboneSession;
+  backbone: BackboneSpec;
+  preprocess: PreprocessSpec;
+  pooling: Pooling;
+  /** Images per backbone run. Default 32. */
+  batchSize?: number;
+  cache?: FeatureCache;
+  /** Fail on the first unreadable image instead of skipping it. */
+  strict?: boolean;
+  /** Keep every vector in `features` (default). Off when a caller streams through onBatch instead. */
+  collect?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (progress: ExtractProgress) => void;
+  /** Each finished batch, in sample order: sample indices and their vectors (count × dim). */
+  onBatch?: (indices: readonly number[], features: Float32Array) => void | Promise<void>;
+}
+
+export interface ExtractResult {
+  /** kept.length × dim values, in sample order (empty when collect is off). */
+  features: Float32Array;
+  dim: number;
+  /** Indices (into samples) of the images that have features. */
+  kept: number[];
+  skipped: { id: string; reason: string }[];
+  cacheHits: number;
+  /** Images that went through the backbone. */
+  extracted: number;
+  durationMs: number;
+}
+
+interface PreparedBatch {
+  indices: number[];
+  /** Features already known (cache hits), by position in indices. */
+  known: (Float32Array | undefined)[];
+  keys: (string | undefined)[];
+  /** Positions in indices that need the backbone, and their input tensor. */
+  missing: number[];
+  input: Float32Array;
+}
+
+/**
+ * Turns images into pooled backbone features, through the cache when one is given. While the backbone
+ * runs one batch (in a worker or on a GPU), the next batch is read, decoded and preprocessed, so the
+ * session is never left waiting on the CPU-side work.
+ */
+export async function extractFeatures(options: ExtractFeaturesOptions): Promise<ExtractResult> {
+  const { samples, session, backbone, preprocess, pooling, cache } = options;
+  const batchSize = options.batchSize ?? 32;
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new HeadstartError('INVALID_OPTION', `Invalid batch size ${batchSize}; use a whole number ≥ 1.`);
+  }
+  const shape = backboneOutputShape(backbone, preprocess.inputSize);
+  const dim = featureDimension(pooling, shape);
+  const perImage = 3 * preprocess.inputSize * preprocess.inputSize;
+  const collect = options.collect ?? true;
+  const all = collect ? new Float32Array(samples.length * dim) : new Float32Array(0);
+  const have = new Uint8Array(samples.length);
+  const skipped: ExtractResult['skipped'] = [];
+  const start = Date.now();
+  let cacheHits = 0;
+  let extracted = 0;
+  let backboneMs = 0;
+  let done = 0;
+
+  const prepare = async (from: number): Promise<PreparedBatch> => {
+    const indices: number[] = [];
+    for (let i = from; i < Math.min(from + batchSize, samples.length); i++) indices.push(i);
+    const known: PreparedBatch['known'] = [];
+    const keys: PreparedBatch['keys'] = [];
+    const images: { position: number; tensor: Float32Array }[] = [];
+    await Promise.all(
+      indices.map(async (index, position) => {
+        const sample = samples[index] as DatasetSample;
+        try {
+          const content = await sample.read();
+          const key = cache?.keyFor(sampleContentBytes(content));
+          keys[position] = key;
+          const hit = key === undefined ? undefined : await cache?.get(key, dim);
+          if (hit) {
+            known[position] = hit;
+            return;
+          }
+          const image = content.kind === 'pixels' ? content.image : await options.decode(content.bytes, sample.id);
+          images.push({ position, tensor: preprocessImage({ image, spec: preprocess }) });
+        } catch (error) {
+          if (options.strict || !isHeadstartError(error)) throw error;
+          skipped.push({ id: sample.id, reason: error.message });
+        }
+      }),
+    );
+    images.sort((a, b) => a.position - b.position);
+    const input = new Float32Array(images.length * perImage);
+    images.forEach((image, i) => input.set(image.tensor, i * perImage));
+    return { indices, known, keys, missing: images.map((image) => image.position), input };
+  };
+
+  const finish = async (batch: PreparedBatch): Promise<void> => {
+    if (batch.missing.length > 0) {
+      const n = batch.missing.length;
+      const side = preprocess.inputSize;
+      const dims = preprocess.layout === 'nchw' ? [n, 3, side, side] : [n, side, side, 3];
+      const t0 = Date.now();
+      const output = await session.run(batch.input, dims);
+      backboneMs += Date.now() - t0;
+      const pooled = poolFeatures({ output: output.data, count: n, shape, layout: preprocess.layout, pooling });
+      await Promise.all(
+        batch.missing.map(async (position, i) => {
+          const vector = pooled.slice(i * dim, (i + 1) * dim);
+          batch.known[position] = vector;
+          const key = batch.keys[position];
+          if (cache && key !== undefined) await cache.put(key, vector);
+        }),
+      );
+      extracted += n;
+    }
+    const keptIndices: number[] = [];
+    const keptVectors: Float32Array[] = [];
+    batch.indices.forEach((index, position) => {
+      const vector = batch.known[position];
+      if (!vector) return;
+      if (collect) all.set(vector, index * dim);
+      have[index] = 1;
+      keptIndices.push(index);
+      keptVectors.push(vector);
+    });
+    cacheHits += batch.indices.length - batch.missing.length - (batch.indices.length - keptIndices.length);
+    done += batch.indices.length;
+    if (options.onBatch) {
+      const joined = new Float32Array(keptVectors.length * dim);
+      keptVectors.forEach((v, i) => joined.set(v, i * dim));
+      await options.onBatch(keptIndices, joined);
+    }
+    const elapsedMs = Date.now() - start;
+    options.onProgress?.({
+      done,
+      total: samples.length,
+      cacheHits,
+      skipped: skipped.length,
+      imagesPerSecond: backboneMs > 0 ? (extracted * 1000) / elapsedMs : 0,
+      elapsedMs,
+    });
+  };
+
+  let inflight: Promise<void> | undefined;
+  for (let from = 0; from < samples.length; from += batchSize) {
+    if (options.signal?.aborted) break;
+    const batch = await prepare(from);
+    if (inflight) await inflight;
+    inflight = finish(batch);
+    // Surface a failed run now rather than after the next batch has been prepared.
+    inflight.catch(() => undefined);
+  }
+  if (inflight) await inflight;
+  if (options.signal?.aborted) {
+    throw new HeadstartError('ABORTED', `Extraction stopped after ${done} of ${samples.length} images.`);
+  }
+
+  const kept: number[] = [];
+  for (let i = 0; i < samples.length; i++) if (have[i]) kept.push(i);
+  let features = all;
+  if (collect && kept.length !== samples.length) {
+    features = new Float32Array(kept.length * dim);
+    kept.forEach((index, i) => features.set(all.subarray(index * dim, (index + 1) * dim), i * dim));
+  }
+  return { features, dim, kept, skipped, cacheHits, extracted, durationMs: Date.now() - start };
+}

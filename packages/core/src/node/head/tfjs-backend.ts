@@ -1,0 +1,99 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import { HeadstartError, formatChoices } from '../../errors.ts';
+import { registerFastWasmMatMul } from '../../tfjs/fast-wasm-matmul.ts';
+
+/** Backends initTfjs can select; `auto` takes the fastest one available. */
+export const TFJS_BACKEND_CHOICES = ['auto', 'wasm', 'cpu', 'tfjs-node'] as const;
+export type TfjsBackendChoice = (typeof TFJS_BACKEND_CHOICES)[number];
+
+/** The backend names tf.getBackend() reports for the choices. */
+export type TfjsBackendName = 'wasm' | 'cpu' | 'tensorflow';
+
+export interface InitTfjsOptions {
+  backend?: TfjsBackendChoice;
+}
+
+export interface InitTfjsResult {
+  backend: TfjsBackendName;
+  /** Why this backend, for the place the user looks: `wasm (SIMD, 1 thread); install … for native speed`. */
+  note: string;
+}
+
+const NATIVE_HINT = 'install @tensorflow/tfjs-node for native speed';
+
+/**
+ * Selects the TensorFlow.js backend for Node. `auto` uses `@tensorflow/tfjs-node` when it is installed,
+ * else WASM (with the explicit-transpose matmul kernels), else the pure-JS cpu backend. The WASM backend
+ * loads its .wasm files from its own package directory, so no paths need setting in Node.
+ */
+export async function initTfjs(options: InitTfjsOptions = {}): Promise<InitTfjsResult> {
+  const choice = options.backend ?? 'auto';
+  if (!(TFJS_BACKEND_CHOICES as readonly string[]).includes(choice)) {
+    throw new HeadstartError(
+      'INVALID_OPTION',
+      `Unknown tfjs backend "${String(choice)}"; use ${formatChoices(TFJS_BACKEND_CHOICES)}.`,
+    );
+  }
+  const reasons: string[] = [];
+  if (choice === 'auto' || choice === 'tfjs-node') {
+    const native = await tryNative();
+    if (native === true) return { backend: 'tensorflow', note: 'tfjs-node (native TensorFlow)' };
+    if (choice === 'tfjs-node') {
+      throw new HeadstartError('DEVICE_UNAVAILABLE', `The tfjs-node backend is unavailable: ${native}.`);
+    }
+    reasons.push(native);
+  }
+  if (choice === 'auto' || choice === 'wasm') {
+    const wasm = await tryWasm();
+    if (wasm === true) {
+      const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? 'SIMD' : 'no SIMD';
+      const threads = tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') ? 'multi-threaded' : '1 thread';
+      return { backend: 'wasm', note: `wasm (${simd}, ${threads}); ${NATIVE_HINT}` };
+    }
+    if (choice === 'wasm') {
+      throw new HeadstartError('DEVICE_UNAVAILABLE', `The wasm backend is unavailable: ${wasm}.`);
+    }
+    reasons.push(wasm);
+  }
+  // The cpu backend warns once, through tfjs' own warn(), that tfjs-node would be faster; production
+  // mode is tfjs' switch for its warnings, and the note below already tells the user.
+  tf.enableProdMode();
+  if (!(await tf.setBackend('cpu'))) {
+    throw new HeadstartError('DEVICE_UNAVAILABLE', 'No TensorFlow.js backend could be started (tried cpu).');
+  }
+  await tf.ready();
+  const why = reasons.length > 0 ? ` because ${reasons.join('; ')}` : '';
+  return { backend: 'cpu', note: `cpu (pure JavaScript, slow)${why}; ${NATIVE_HINT}` };
+}
+
+/** True when tfjs-node registered its backend on our tfjs-core and it started, else the reason not. */
+async function tryNative(): Promise<true | string> {
+  // A variable specifier keeps bundlers and the type checker from requiring the optional package.
+  const specifier = '@tensorflow/tfjs-node';
+  try {
+    await import(specifier);
+  } catch {
+    return 'tfjs-node is not installed';
+  }
+  if (!tf.findBackendFactory('tensorflow')) {
+    return 'tfjs-node is installed but bound to another copy of @tensorflow/tfjs-core';
+  }
+  return (await setQuietly('tensorflow')) ? true : 'tfjs-node failed to start';
+}
+
+async function tryWasm(): Promise<true | string> {
+  registerFastWasmMatMul();
+  return (await setQuietly('wasm')) ? true : 'the wasm backend failed to start';
+}
+
+async function setQuietly(name: string): Promise<boolean> {
+  try {
+    const ok = await tf.setBackend(name);
+    if (ok) await tf.ready();
+    return ok;
+  } catch {
+    return false;
+  }
+}

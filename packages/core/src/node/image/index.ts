@@ -1,0 +1,2 @@
+// Public API of node/image/.
+export * from './decode-image-sharp.ts';

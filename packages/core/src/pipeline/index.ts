@@ -1,0 +1,6 @@
+// Public API of pipeline/.
+export * from './data-fingerprint.ts';
+export * from './evaluate-features.ts';
+export * from './gather-rows.ts';
+export * from './presets.ts';
+export * from './train-classifier.ts';

@@ -1,0 +1,172 @@
+import type { BackboneSpec } from '../backbone/backbone-spec.ts';
+import type { PreprocessSpec } from '../backbone/preprocess-spec.ts';
+import type { BundleMetrics } from '../bundle/bundle-files.ts';
+import { BUNDLE_SCHEMA_VERSION, type BundleManifest } from '../bundle/manifest.ts';
+import type { Dataset, DatasetSample } from '../data/dataset.ts';
+import { stratifiedSplit } from '../data/split.ts';
+import { HeadstartError } from '../errors.ts';
+import type { ExtractResult } from '../features/extract-features.ts';
+import type { Pooling } from '../features/pooling.ts';
+import { balancedClassWeights } from '../head/class-weights.ts';
+import type { HeadSpec } from '../head/head-spec.ts';
+import type { HeadModel } from '../head/predict-head.ts';
+import { trainHead, type BatchProgress, type EpochRecord } from '../head/train-head.ts';
+import { dataFingerprint } from './data-fingerprint.ts';
+import { evaluateFeatures, type Evaluation } from './evaluate-features.ts';
+import { gatherRows } from './gather-rows.ts';
+
+/** Turns samples into features (through a backbone session and a cache, supplied by the platform). */
+export type ExtractSamples = (samples: readonly DatasetSample[], phase: 'train' | 'test') => Promise<ExtractResult>;
+
+export interface TrainClassifierOptions {
+  dataset: Dataset;
+  extract: ExtractSamples;
+  backbone: BackboneSpec;
+  /** How the bundle refers to the backbone graph: a path or a cache reference. */
+  backboneFile: string;
+  preprocess: PreprocessSpec;
+  pooling: Pooling;
+  head: HeadSpec;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  seed: number;
+  valSplit: number;
+  patience?: number;
+  classWeights?: 'balanced';
+  standardize: boolean;
+  preset?: string;
+  /** Versions of the software involved, recorded in the manifest. */
+  versions: Record<string, string>;
+  signal?: AbortSignal;
+  onEpoch?: (record: EpochRecord) => void;
+  onBatch?: (progress: BatchProgress) => void;
+  /** Called once features are ready, before training starts. */
+  onFeatures?: (info: { train: number; val: number; skipped: number; cacheHits: number; dim: number }) => void;
+  /** A clock for the manifest; injectable for tests. */
+  now?: () => Date;
+}
+
+export interface TrainClassifierResult {
+  manifest: BundleManifest;
+  head: HeadModel;
+  history: EpochRecord[];
+  metrics: BundleMetrics & { validation: Evaluation; test?: Evaluation };
+  aborted: boolean;
+  skipped: { id: string; reason: string }[];
+}
+
+/**
+ * Scenario 1 of transfer learning, end to end and platform-free: split the dataset (stratified, seeded),
+ * extract frozen-backbone features, train the head, evaluate on the validation (and test) set, and
+ * describe it all in a bundle manifest. The caller writes the bundle and disposes `head.model`.
+ */
+export async function trainClassifier(options: TrainClassifierOptions): Promise<TrainClassifierResult> {
+  const { dataset, backbone, preprocess, pooling } = options;
+  if (dataset.labels.length < 2) {
+    throw new HeadstartError(
+      'DATASET_TOO_SMALL',
+      `${dataset.source} has ${dataset.labels.length} class${dataset.labels.length === 1 ? ` ("${dataset.labels[0]}")` : 'es'}; a classifier needs at least 2.`,
+    );
+  }
+  const labelIndex = new Map(dataset.labels.map((label, i) => [label, i]));
+  const split = stratifiedSplit({
+    labels: dataset.samples.map((s) => s.label),
+    valFraction: options.valSplit,
+    seed: options.seed,
+  });
+  const extracted = await options.extract(dataset.samples, 'train');
+  const rowOf = new Map(extracted.kept.map((sampleIndex, row) => [sampleIndex, row]));
+  const rowsOf = (indices: number[]) => indices.flatMap((i) => (rowOf.has(i) ? [rowOf.get(i) as number] : []));
+  const labelsOf = (indices: number[]) =>
+    Int32Array.from(indices.filter((i) => rowOf.has(i)).map((i) => labelIndex.get(dataset.samples[i]!.label)!));
+  const trainRows = rowsOf(split.train);
+  const valRows = rowsOf(split.val);
+  const dim = extracted.dim;
+  const train = { features: gatherRows({ matrix: extracted.features, dim, rows: trainRows }), labels: labelsOf(split.train), dim };
+  const val = { features: gatherRows({ matrix: extracted.features, dim, rows: valRows }), labels: labelsOf(split.val), dim };
+  options.onFeatures?.({
+    train: trainRows.length,
+    val: valRows.length,
+    skipped: extracted.skipped.length,
+    cacheHits: extracted.cacheHits,
+    dim,
+  });
+  const numClasses = dataset.labels.length;
+  const result = await trainHead({
+    train,
+    val,
+    spec: options.head,
+    numClasses,
+    epochs: options.epochs,
+    batchSize: options.batchSize,
+    learningRate: options.learningRate,
+    seed: options.seed,
+    patience: options.patience,
+    classWeights: options.classWeights ? balancedClassWeights({ labels: train.labels, numClasses }) : undefined,
+    standardize: options.standardize,
+    signal: options.signal,
+    onEpoch: options.onEpoch,
+    onBatch: options.onBatch,
+  });
+  const head: HeadModel = { model: result.model, ...(result.standardizer ? { standardizer: result.standardizer } : {}) };
+  const validation = await evaluateFeatures({ head, features: val.features, labels: val.labels, names: dataset.labels });
+  let test: Evaluation | undefined;
+  if (dataset.test && dataset.test.length > 0 && !result.aborted) {
+    const t = await options.extract(dataset.test, 'test');
+    const testLabels = Int32Array.from(t.kept.map((i) => labelIndex.get(dataset.test![i]!.label) ?? -1));
+    test = await evaluateFeatures({ head, features: t.features, labels: testLabels, names: dataset.labels });
+  }
+  const manifest: BundleManifest = {
+    schemaVersion: BUNDLE_SCHEMA_VERSION,
+    id: `${dataset.name}-${backbone.id}-${(options.now?.() ?? new Date()).toISOString().replace(/[-:]|\.\d+Z$/g, '').replace('T', '-')}`,
+    createdAt: (options.now?.() ?? new Date()).toISOString(),
+    backbone: {
+      id: backbone.id,
+      arch: backbone.arch,
+      file: options.backboneFile,
+      sha256: backbone.sha256,
+      weights: backbone.weights,
+      ...(backbone.seed !== undefined ? { seed: backbone.seed } : {}),
+      parameterCount: backbone.parameterCount,
+    },
+    preprocess,
+    pooling,
+    featureDim: dim,
+    labels: dataset.labels,
+    head: {
+      spec: options.head,
+      standardized: head.standardizer !== undefined,
+      files: { model: 'head/model.json', ...(head.standardizer ? { standardizer: 'head/standardizer.bin' as const } : {}) },
+    },
+    training: {
+      epochs: options.epochs,
+      batchSize: options.batchSize,
+      learningRate: options.learningRate,
+      seed: options.seed,
+      valSplit: options.valSplit,
+      ...(options.patience !== undefined ? { patience: options.patience } : {}),
+      ...(options.classWeights ? { classWeights: options.classWeights } : {}),
+      ...(options.preset ? { preset: options.preset } : {}),
+      bestEpoch: result.bestEpoch,
+      stoppedEarly: result.stoppedEarly,
+    },
+    data: {
+      source: dataset.source,
+      fingerprint: dataFingerprint({ source: dataset.source, samples: dataset.samples }),
+      trainCount: trainRows.length,
+      valCount: valRows.length,
+      ...(test ? { testCount: test.report.total } : {}),
+    },
+    versions: options.versions,
+    scenario: { kind: 'frozen' },
+  };
+  return {
+    manifest,
+    head,
+    history: result.history,
+    metrics: { validation, ...(test ? { test } : {}) },
+    aborted: result.aborted,
+    skipped: [...dataset.skipped, ...extracted.skipped],
+  };
+}

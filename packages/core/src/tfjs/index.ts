@@ -1,0 +1,2 @@
+// Public API of tfjs/: TensorFlow.js helpers shared by every platform.
+export * from './fast-wasm-matmul.ts';
