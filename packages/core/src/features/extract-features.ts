@@ -4,7 +4,7 @@ import type { PreprocessSpec } from '../backbone/preprocess-spec.ts';
 import type { FeatureCache } from '../cache/feature-cache.ts';
 import type { DatasetSample } from '../data/dataset.ts';
 import { sampleContentBytes } from '../data/sample-content.ts';
-import { HeadstartError, isHeadstartError } from '../errors.ts';
+import { HeadstartError, isHeadstartError, type ErrorCode } from '../errors.ts';
 import type { DecodeImage } from '../image/rgb-image.ts';
 import { preprocessImage } from '../image/image-tensor.ts';
 import type { BackboneSession } from './backbone-session.ts';
@@ -41,13 +41,22 @@ export interface ExtractFeaturesOptions {
   onBatch?: (indices: readonly number[], features: Float32Array) => void | Promise<void>;
 }
 
+/** An image that got no features, and why. */
+export interface SkippedSample {
+  id: string;
+  /** Index into the samples given. */
+  index: number;
+  code: ErrorCode;
+  reason: string;
+}
+
 export interface ExtractResult {
   /** kept.length × dim values, in sample order (empty when collect is off). */
   features: Float32Array;
   dim: number;
   /** Indices (into samples) of the images that have features. */
   kept: number[];
-  skipped: { id: string; reason: string }[];
+  skipped: SkippedSample[];
   cacheHits: number;
   /** Images that went through the backbone. */
   extracted: number;
@@ -110,7 +119,7 @@ export async function extractFeatures(options: ExtractFeaturesOptions): Promise<
           images.push({ position, tensor: preprocessImage({ image, spec: preprocess }) });
         } catch (error) {
           if (options.strict || !isHeadstartError(error)) throw error;
-          skipped.push({ id: sample.id, reason: error.message });
+          skipped.push({ id: sample.id, index, code: error.code, reason: error.message });
         }
       }),
     );
@@ -149,7 +158,7 @@ export async function extractFeatures(options: ExtractFeaturesOptions): Promise<
       keptIndices.push(index);
       keptVectors.push(vector);
     });
-    cacheHits += batch.indices.length - batch.missing.length - (batch.indices.length - keptIndices.length);
+    cacheHits += keptIndices.length - batch.missing.length;
     done += batch.indices.length;
     if (options.onBatch) {
       const joined = new Float32Array(keptVectors.length * dim);

@@ -7,3 +7,4 @@ export * from './cache/index.ts';
 export * from './head/index.ts';
 export * from './paths.ts';
 export * from './image/index.ts';
+export * from './pipeline/index.ts';

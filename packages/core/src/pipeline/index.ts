@@ -4,3 +4,4 @@ export * from './evaluate-features.ts';
 export * from './gather-rows.ts';
 export * from './presets.ts';
 export * from './train-classifier.ts';
+export * from './predict-images.ts';

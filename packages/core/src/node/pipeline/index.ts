@@ -1,0 +1,5 @@
+// Node adapters for the pipelines.
+export * from './locate-bundle-backbone.ts';
+export * from './open-bundle-model.ts';
+export * from './open-feature-backbone.ts';
+export * from './create-sample-extractor.ts';

@@ -1,0 +1,65 @@
+import { resolve } from 'node:path';
+import type { Device } from '../../features/backbone-session.ts';
+import type { LoadedModel } from '../../pipeline/predict-images.ts';
+import type { BundleContents } from '../../bundle/bundle-files.ts';
+import { readBundleDir } from '../head/bundle-dir.ts';
+import { createSharpDecoder } from '../image/decode-image-sharp.ts';
+import { createWorkerSession } from '../features/worker-session.ts';
+import { locateBundleBackbone } from './locate-bundle-backbone.ts';
+
+export interface OpenBundleModelOptions {
+  /** The bundle directory written by `headstart train` (or `export`). */
+  dir: string;
+  device?: Device;
+  threads?: number;
+  /** Largest decoded image accepted, in pixels (default 40 megapixels). */
+  maxPixels?: number;
+  home?: string;
+}
+
+/** A bundle ready to predict: LoadedModel plus what it was loaded from and how to free it. */
+export interface OpenedBundleModel extends LoadedModel {
+  dir: string;
+  /** Where the backbone graph came from (bundle copy, cache, rebuilt random weights, file). */
+  backboneSource: string;
+  bundle: BundleContents;
+  dispose(): Promise<void>;
+}
+
+/**
+ * Opens a bundle for inference in Node: validates the manifest, finds and verifies its backbone by
+ * sha256, and starts the backbone in an onnxruntime-node worker on `device`.
+ */
+export async function openBundleModel(options: OpenBundleModelOptions): Promise<OpenedBundleModel> {
+  const dir = resolve(options.dir);
+  const bundle = await readBundleDir({ dir });
+  try {
+    const backbone = await locateBundleBackbone({
+      manifest: bundle.manifest,
+      bundleDir: dir,
+      ...(options.home ? { home: options.home } : {}),
+    });
+    const session = await createWorkerSession({
+      model: backbone.bytes,
+      device: options.device ?? 'cpu',
+      ...(options.threads ? { threads: options.threads } : {}),
+    });
+    return {
+      dir,
+      bundle,
+      manifest: bundle.manifest,
+      backbone: backbone.spec,
+      backboneSource: backbone.source,
+      head: bundle.head,
+      session,
+      decode: createSharpDecoder(options.maxPixels ? { maxPixels: options.maxPixels } : {}),
+      async dispose() {
+        await session.dispose();
+        bundle.head.model.dispose();
+      },
+    };
+  } catch (error) {
+    bundle.head.model.dispose();
+    throw error;
+  }
+}
