@@ -6,5 +6,6 @@ export * from './features/index.ts';
 export * from './cache/index.ts';
 export * from './head/index.ts';
 export * from './paths.ts';
+export * from './write-file-atomic.ts';
 export * from './image/index.ts';
 export * from './pipeline/index.ts';

@@ -5,3 +5,4 @@ export * from './csv-dataset.ts';
 export * from './idx-dataset.ts';
 export * from './mnist-builtin.ts';
 export * from './open-dataset.ts';
+export * from './list-image-paths.ts';

@@ -97,3 +97,17 @@ async function setQuietly(name: string): Promise<boolean> {
     return false;
   }
 }
+
+let started: Promise<InitTfjsResult> | undefined;
+
+/**
+ * Starts TensorFlow.js once per process with `initTfjs` (later calls get the first result), for code
+ * that loads heads without caring which backend runs them.
+ */
+export function ensureTfjs(options: InitTfjsOptions = {}): Promise<InitTfjsResult> {
+  started ??= initTfjs(options).catch((error: unknown) => {
+    started = undefined;
+    throw error;
+  });
+  return started;
+}

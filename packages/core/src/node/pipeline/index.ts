@@ -3,3 +3,5 @@ export * from './locate-bundle-backbone.ts';
 export * from './open-bundle-model.ts';
 export * from './open-feature-backbone.ts';
 export * from './create-sample-extractor.ts';
+export * from './software-versions.ts';
+export * from './export-bundle.ts';

@@ -3,6 +3,7 @@ import type { Device } from '../../features/backbone-session.ts';
 import type { LoadedModel } from '../../pipeline/predict-images.ts';
 import type { BundleContents } from '../../bundle/bundle-files.ts';
 import { readBundleDir } from '../head/bundle-dir.ts';
+import { ensureTfjs } from '../head/tfjs-backend.ts';
 import { createSharpDecoder } from '../image/decode-image-sharp.ts';
 import { createWorkerSession } from '../features/worker-session.ts';
 import { locateBundleBackbone } from './locate-bundle-backbone.ts';
@@ -32,6 +33,7 @@ export interface OpenedBundleModel extends LoadedModel {
  */
 export async function openBundleModel(options: OpenBundleModelOptions): Promise<OpenedBundleModel> {
   const dir = resolve(options.dir);
+  await ensureTfjs();
   const bundle = await readBundleDir({ dir });
   try {
     const backbone = await locateBundleBackbone({

@@ -17,9 +17,9 @@ export interface OpenFeatureBackboneOptions {
   inputSize: number;
   /**
    * Take features after this block (1-based) instead of the last one; the graph is cut there and stored
-   * as its own backbone so bundles can name it.
+   * as its own backbone so bundles can name it. `auto`: block 3 for random weights, the last for ImageNet.
    */
-  block?: number;
+  block?: number | 'auto';
   device?: Device;
   threads?: number;
   onWarning?: (message: string) => void;
@@ -34,6 +34,15 @@ export interface FeatureBackbone {
   preprocess: PreprocessSpec;
   session: BackboneSession;
   dispose(): Promise<void>;
+}
+
+/**
+ * The block features are taken after by default. Random conv weights give their most separable features
+ * early — on MNIST at 32×32 a random VGG16 gives 97 % after block 3 against 94 % after block 5 — while
+ * ImageNet weights are best used whole.
+ */
+export function autoFeatureBlock(spec: BackboneSpec): number {
+  return spec.weights === 'random' ? Math.min(3, spec.blocks.length) : spec.blocks.length;
 }
 
 /**
@@ -53,14 +62,12 @@ export async function openFeatureBackbone(options: OpenFeatureBackboneOptions): 
   });
   let { spec, path, bytes } = resolved;
   const blocks = spec.blocks.length;
-  if (options.block !== undefined && options.block !== blocks) {
-    if (!Number.isInteger(options.block) || options.block < 1 || options.block > blocks) {
-      throw new HeadstartError(
-        'INVALID_OPTION',
-        `Invalid feature block ${options.block}; ${spec.id} has blocks 1 to ${blocks}.`,
-      );
+  const block = options.block === 'auto' ? autoFeatureBlock(spec) : options.block;
+  if (block !== undefined && block !== blocks) {
+    if (!Number.isInteger(block) || block < 1 || block > blocks) {
+      throw new HeadstartError('INVALID_OPTION', `Invalid feature block ${block}; ${spec.id} has blocks 1 to ${blocks}.`);
     }
-    const sliced = sliceAfterBlock({ bytes: resolved.bytes, spec, block: options.block });
+    const sliced = sliceAfterBlock({ bytes: resolved.bytes, spec, block });
     const stored = (await findBackbone({ ...home, id: sliced.spec.id })) ?? (await saveBackbone({ ...home, ...sliced }));
     if (stored.sha256 !== sliced.spec.sha256) {
       // A stale entry under the same id (another Headstart version): replace it with this slice.

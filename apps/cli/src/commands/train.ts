@@ -1,0 +1,180 @@
+import type { Command } from 'commander';
+import pc from 'picocolors';
+import { resolve } from 'node:path';
+import {
+  formatHeadSpec,
+  getTrainPreset,
+  HeadstartError,
+  parseHeadSpec,
+  trainClassifier,
+  type TrainPreset,
+} from '@headstart/core';
+import {
+  createSampleExtractor,
+  createSharpDecoder,
+  featureCacheRoot,
+  ensureTfjs,
+  openDataset,
+  saveBundleDir,
+  softwareVersions,
+  TFJS_BACKEND_CHOICES,
+} from '@headstart/core/node';
+import { readFileSync } from 'node:fs';
+import { note, type CliContext } from '../context.ts';
+import { formatEpochLine } from '../ui/epoch-line.ts';
+import { createExtractProgress } from '../ui/extract-progress.ts';
+import { formatDuration, formatPercent } from '../ui/format.ts';
+import { parseChoice, parseInteger, parseNumber } from '../ui/parse-options.ts';
+import { addBackboneOptions, inputAndPooling, openBackboneFromFlags, parseFeaturesFrom, type BackboneFlags } from './backbone-options.ts';
+
+/** Flags of `headstart train`, as commander hands them over (strings until parsed). */
+export interface TrainFlags extends BackboneFlags {
+  data: string;
+  images?: string;
+  preset: string;
+  head?: string;
+  epochs?: string;
+  batchSize?: string;
+  lr?: string;
+  seed?: string;
+  valSplit?: string;
+  patience?: string;
+  classWeights?: string;
+  standardize?: boolean;
+  extractBatchSize: string;
+  out?: string;
+  strict?: boolean;
+  cache: boolean;
+  tfjsBackend: string;
+}
+
+/** The training settings: the preset's, overridden by every flag given. */
+export function resolveTrainSettings(flags: TrainFlags, preset: TrainPreset) {
+  const { inputSize, pooling } = inputAndPooling(flags, preset);
+  return {
+    inputSize,
+    pooling,
+    head: parseHeadSpec({ value: flags.head ?? preset.head, readFile: (path) => readFileSync(path, 'utf8') }),
+    epochs: flags.epochs ? parseInteger('--epochs', flags.epochs, { min: 1, max: 10_000 }) : preset.epochs,
+    batchSize: flags.batchSize ? parseInteger('--batch-size', flags.batchSize, { min: 1, max: 65_536 }) : preset.batchSize,
+    learningRate: flags.lr ? parseNumber('--lr', flags.lr, { above: 0, describe: 'a number > 0, e.g. 0.001' }) : preset.learningRate,
+    seed: flags.seed ? parseInteger('--seed', flags.seed) : preset.seed,
+    valSplit: flags.valSplit
+      ? parseNumber('--val-split', flags.valSplit, { above: 0, below: 1, describe: 'a fraction strictly between 0 and 1, e.g. 0.3' })
+      : preset.valSplit,
+    patience: flags.patience ? parseInteger('--patience', flags.patience, { min: 1 }) : undefined,
+    classWeights: flags.classWeights ? parseChoice('--class-weights', flags.classWeights, ['balanced'] as const) : undefined,
+    standardize: flags.standardize ?? preset.standardize,
+    featuresFrom: parseFeaturesFrom(flags.featuresFrom) ?? (preset.name === 'tutorial' ? undefined : 'auto'),
+    extractBatchSize: parseInteger('--extract-batch-size', flags.extractBatchSize, { min: 1, max: 4096 }),
+  };
+}
+
+/** `headstart train`: extract (cached) backbone features, train the head, write a bundle. */
+export async function runTrain(ctx: CliContext, flags: TrainFlags): Promise<{ bundleDir: string; valAccuracy: number }> {
+  const started = Date.now();
+  const preset = getTrainPreset(flags.preset);
+  const settings = resolveTrainSettings(flags, preset);
+  const tfjsBackend = parseChoice('--tfjs-backend', flags.tfjsBackend, TFJS_BACKEND_CHOICES);
+  note(ctx, pc.dim(`preset ${preset.summary}`));
+  const tfjs = await ensureTfjs({ backend: tfjsBackend });
+  const dataset = await openDataset({ ref: flags.data, ...(flags.images ? { imagesDir: flags.images } : {}), strict: flags.strict ?? false });
+  if (dataset.labels.length < 2) {
+    throw new HeadstartError('DATASET_TOO_SMALL', `${dataset.source} has ${dataset.labels.length} class; a classifier needs at least 2.`);
+  }
+  note(ctx, `data      ${dataset.source}: ${dataset.samples.length.toLocaleString('en-US')} images, ${dataset.labels.length} classes${dataset.test ? `, test set ${dataset.test.length.toLocaleString('en-US')}` : ''}${dataset.skipped.length ? pc.yellow(`, ${dataset.skipped.length} files skipped`) : ''}`);
+  const backbone = await openBackboneFromFlags(ctx, flags, { inputSize: settings.inputSize, block: settings.featuresFrom });
+  try {
+    note(ctx, `backbone  ${backbone.spec.id} (${backbone.spec.weights === 'random' ? pc.yellow(`random weights, seed ${backbone.spec.seed}`) : 'ImageNet weights'}), ${settings.inputSize}×${settings.inputSize} ${settings.pooling}, onnxruntime-node ${backbone.session.executionProvider}`);
+    note(ctx, `head      ${formatHeadSpec(settings.head)}${settings.standardize ? ', standardised features' : ''}; tf.js ${tfjs.note}`);
+    const progress = createExtractProgress(ctx);
+    const extract = createSampleExtractor({
+      backbone,
+      pooling: settings.pooling,
+      decode: createSharpDecoder(),
+      batchSize: settings.extractBatchSize,
+      cacheRoot: flags.cache ? featureCacheRoot(ctx.env) : false,
+      ...(flags.strict ? { strict: true } : {}),
+      signal: ctx.signal,
+      onStart: progress.onStart,
+      onProgress: progress.onProgress,
+    });
+    let bestValLoss = Infinity;
+    const result = await trainClassifier({
+      dataset,
+      extract,
+      backbone: backbone.spec,
+      backboneFile: backbone.spec.arch === 'custom' ? resolve(flags.backbone) : `cache:${backbone.spec.id}`,
+      preprocess: backbone.preprocess,
+      pooling: settings.pooling,
+      head: settings.head,
+      epochs: settings.epochs,
+      batchSize: settings.batchSize,
+      learningRate: settings.learningRate,
+      seed: settings.seed,
+      valSplit: settings.valSplit,
+      ...(settings.patience ? { patience: settings.patience } : {}),
+      ...(settings.classWeights ? { classWeights: settings.classWeights } : {}),
+      standardize: settings.standardize,
+      preset: preset.name,
+      versions: softwareVersions(),
+      signal: ctx.signal,
+      onFeatures: (info) => {
+        progress.stop();
+        note(ctx, `features  ${info.dim.toLocaleString('en-US')}-d: ${info.train.toLocaleString('en-US')} train, ${info.val.toLocaleString('en-US')} validation${info.cacheHits ? `, ${info.cacheHits.toLocaleString('en-US')} from the cache` : ''}${info.skipped ? pc.yellow(`, ${info.skipped} unreadable images skipped`) : ''}`);
+      },
+      onEpoch: (record) => {
+        const best = (record.valLoss ?? Infinity) < bestValLoss;
+        if (best) bestValLoss = record.valLoss ?? bestValLoss;
+        note(ctx, formatEpochLine(record, settings.epochs, best && settings.patience !== undefined));
+      },
+    });
+    const bundleDir = resolve(flags.out ?? `runs/${result.manifest.id}`);
+    try {
+      await saveBundleDir({ dir: bundleDir, manifest: result.manifest, head: result.head, metrics: result.metrics, history: result.history });
+    } finally {
+      result.head.model.dispose();
+    }
+    const val = result.metrics.validation;
+    if (result.aborted) note(ctx, pc.yellow(`Stopped early by Ctrl-C; the bundle holds the best epoch (${result.manifest.training.bestEpoch}).`));
+    ctx.stdout.write(`\n${pc.bold('validation accuracy')} ${pc.green(formatPercent(val.accuracy))} (${val.report.total.toLocaleString('en-US')} images)\n`);
+    if (result.metrics.test) ctx.stdout.write(`${pc.bold('test accuracy')}       ${pc.green(formatPercent(result.metrics.test.accuracy))} (${result.metrics.test.report.total.toLocaleString('en-US')} images)\n`);
+    ctx.stdout.write(`${pc.bold('bundle')}              ${bundleDir}\n`);
+    ctx.stdout.write(`${pc.dim(`finished in ${formatDuration(Date.now() - started)}`)}\n\nnext:\n`);
+    ctx.stdout.write(`  pnpm cli evaluate --model ${bundleDir} --data ${flags.data}\n`);
+    ctx.stdout.write(`  pnpm cli predict --model ${bundleDir} <images or folders…>\n`);
+    ctx.stdout.write(`  pnpm cli export --model ${bundleDir} --out ./my-model\n`);
+    return { bundleDir, valAccuracy: val.accuracy };
+  } finally {
+    await backbone.dispose();
+  }
+}
+
+/** Registers `headstart train`. */
+export function registerTrainCommand(program: Command, ctx: CliContext): void {
+  const command = program
+    .command('train')
+    .description('train a classifier head on frozen VGG features and write a model bundle')
+    .option('--data <dataset>', 'mnist (built-in), fashion-mnist, a folder per class, a folder of IDX files, or a filename,label CSV', 'mnist')
+    .option('--images <dir>', 'folder the CSV file names are relative to')
+    .option('--preset <name>', 'quick (default: about a minute on 2 cores) or tutorial (the article: 224×224, 25,088 features)', 'quick');
+  addBackboneOptions(command)
+    .option('--head <spec>', 'tutorial, linear, mlp:512,256 (relu; @0.3 sets dropout), JSON, or @file.json')
+    .option('--epochs <n>', 'training epochs')
+    .option('--batch-size <n>', 'training batch size')
+    .option('--lr <rate>', 'Adam learning rate')
+    .option('--seed <n>', 'seed of the split, the initial weights, shuffling and dropout')
+    .option('--val-split <fraction>', 'validation fraction, stratified per class')
+    .option('--patience <epochs>', 'stop after this many epochs without a better validation loss, keeping the best')
+    .option('--class-weights <mode>', 'balanced: weight the loss by inverse class frequency')
+    .option('--standardize', 'standardise features before the head (quick preset: on)')
+    .option('--no-standardize', 'feed raw features to the head (tutorial preset)')
+    .option('--extract-batch-size <n>', 'images per backbone run', '64')
+    .option('--out <dir>', 'bundle directory (default: runs/<bundle id>)')
+    .option('--strict', 'fail on the first unreadable image instead of skipping it')
+    .option('--no-cache', 'do not read or write the feature cache')
+    .option('--tfjs-backend <name>', 'auto, wasm, cpu or tfjs-node', 'auto')
+    .action(async (flags: TrainFlags) => {
+      await runTrain(ctx, flags);
+    });
+}
