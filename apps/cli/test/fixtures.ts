@@ -40,7 +40,13 @@ export async function createWorkspace(): Promise<{ root: string; home: string; c
   return { root, home, cleanup: () => rm(root, { recursive: true, force: true }) };
 }
 
-/** A CliContext that records what a command prints. */
+/** Output without terminal colour codes, which depend on where the tests run. */
+export function stripAnsi(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\u001b\[[0-9;]*m/g, '');
+}
+
+/** A CliContext that records what a command prints (colour codes removed). */
 export function captureContext(options: { signal?: AbortSignal } = {}): CliContext & { out: () => string; err: () => string } {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
@@ -54,8 +60,8 @@ export function captureContext(options: { signal?: AbortSignal } = {}): CliConte
     env: process.env,
     signal: options.signal ?? new AbortController().signal,
     verbose: false,
-    out: () => out,
-    err: () => err,
+    out: () => stripAnsi(out),
+    err: () => stripAnsi(err),
   };
 }
 
