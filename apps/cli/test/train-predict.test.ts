@@ -51,6 +51,19 @@ describe('train → predict → evaluate → export on a folder dataset', () => 
     expect(second.map((r: { loss: number }) => r.loss)).toEqual(first.map((r: { loss: number }) => r.loss));
   });
 
+  it('holds out a test set on request and reports its accuracy', async () => {
+    const ctx = captureContext();
+    const out = join(ws.root, 'bundle-test-split');
+    await runTrain(ctx, { ...microTrainFlags(data, out), testSplit: '0.25' });
+    expect(ctx.out()).toMatch(/test accuracy\s+\d+\.\d\d %/);
+    const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
+    expect(manifest.training.testSplit).toBe(0.25);
+    expect(manifest.data.testCount).toBe(9);
+    expect(manifest.data.trainCount + manifest.data.valCount).toBe(27);
+    const report = await runEvaluate(captureContext(), { model: out, data, split: 'test', device: 'cpu', cache: true, out: join(ws.root, 'eval-test') });
+    expect(report.total).toBe(9);
+  });
+
   it('predicts the colour class of new images', async () => {
     const dir = join(ws.root, 'new');
     await writeFolderDataset(dir, 2);

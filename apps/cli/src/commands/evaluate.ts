@@ -6,6 +6,7 @@ import {
   argMaxRows,
   classificationReport,
   HeadstartError,
+  holdOutTestSet,
   predictProbabilities,
   stratifiedSplit,
   type ClassificationReport,
@@ -36,15 +37,20 @@ export interface EvaluateFlags {
 }
 
 /** Which samples to evaluate on: a separate test set, the bundle's own validation split, or everything. */
-function pickSamples(split: 'auto' | 'test' | 'val' | 'all', dataset: Awaited<ReturnType<typeof openDataset>>, training: { valSplit: number; seed: number }) {
-  const choice = split === 'auto' ? (dataset.test?.length ? 'test' : 'all') : split;
+function pickSamples(
+  split: 'auto' | 'test' | 'val' | 'all',
+  dataset: Awaited<ReturnType<typeof openDataset>>,
+  training: { valSplit: number; seed: number; testSplit?: number | undefined },
+) {
+  const { samples: pool, testSamples } = holdOutTestSet(dataset, training.testSplit, training.seed);
+  const choice = split === 'auto' ? (testSamples.length ? 'test' : 'all') : split;
   if (choice === 'test') {
-    if (!dataset.test?.length) throw new HeadstartError('INVALID_OPTION', `--split test: ${dataset.source} has no separate test set; use --split val or all.`);
-    return { samples: dataset.test, description: 'test set' };
+    if (!testSamples.length) throw new HeadstartError('INVALID_OPTION', `--split test: ${dataset.source} has no separate test set; use --split val or all.`);
+    return { samples: testSamples, description: dataset.test?.length ? 'test set' : `held-out test split (${training.testSplit})` };
   }
   if (choice === 'val') {
-    const { val } = stratifiedSplit({ labels: dataset.samples.map((s) => s.label), valFraction: training.valSplit, seed: training.seed });
-    return { samples: val.map((i) => dataset.samples[i] as DatasetSample), description: `validation split (${training.valSplit}, seed ${training.seed})` };
+    const { val } = stratifiedSplit({ labels: pool.map((s) => s.label), valFraction: training.valSplit, seed: training.seed });
+    return { samples: val.map((i) => pool[i] as DatasetSample), description: `validation split (${training.valSplit}, seed ${training.seed})` };
   }
   return { samples: dataset.samples, description: 'all images' };
 }

@@ -38,6 +38,7 @@ export interface TrainFlags extends BackboneFlags {
   lr?: string;
   seed?: string;
   valSplit?: string;
+  testSplit?: string;
   patience?: string;
   classWeights?: string;
   standardize?: boolean;
@@ -62,6 +63,9 @@ export function resolveTrainSettings(flags: TrainFlags, preset: TrainPreset) {
     valSplit: flags.valSplit
       ? parseNumber('--val-split', flags.valSplit, { above: 0, below: 1, describe: 'a fraction strictly between 0 and 1, e.g. 0.3' })
       : preset.valSplit,
+    testSplit: flags.testSplit
+      ? parseNumber('--test-split', flags.testSplit, { above: 0, below: 1, describe: 'a fraction strictly between 0 and 1, e.g. 0.1' })
+      : undefined,
     patience: flags.patience ? parseInteger('--patience', flags.patience, { min: 1 }) : undefined,
     classWeights: flags.classWeights ? parseChoice('--class-weights', flags.classWeights, ['balanced'] as const) : undefined,
     standardize: flags.standardize ?? preset.standardize,
@@ -113,6 +117,7 @@ export async function runTrain(ctx: CliContext, flags: TrainFlags): Promise<{ bu
       learningRate: settings.learningRate,
       seed: settings.seed,
       valSplit: settings.valSplit,
+      ...(settings.testSplit !== undefined ? { testSplit: settings.testSplit } : {}),
       ...(settings.patience ? { patience: settings.patience } : {}),
       ...(settings.classWeights ? { classWeights: settings.classWeights } : {}),
       standardize: settings.standardize,
@@ -165,6 +170,7 @@ export function registerTrainCommand(program: Command, ctx: CliContext): void {
     .option('--lr <rate>', 'Adam learning rate')
     .option('--seed <n>', 'seed of the split, the initial weights, shuffling and dropout')
     .option('--val-split <fraction>', 'validation fraction, stratified per class')
+    .option('--test-split <fraction>', 'hold out this share as a test set when the data has none (train/ and test/ folders, IDX t10k files)')
     .option('--patience <epochs>', 'stop after this many epochs without a better validation loss, keeping the best')
     .option('--class-weights <mode>', 'balanced: weight the loss by inverse class frequency')
     .option('--standardize', 'standardise features before the head (quick preset: on)')

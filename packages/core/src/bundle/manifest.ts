@@ -59,6 +59,8 @@ export const bundleManifestSchema = z.object({
     learningRate: z.number().positive(),
     seed: z.int(),
     valSplit: z.number().min(0).lt(1),
+    /** Share held out as a test set when the dataset has none of its own. */
+    testSplit: z.number().gt(0).lt(1).optional(),
     patience: positiveInt.optional(),
     /** `balanced`, or one weight per label. */
     classWeights: z.union([z.literal('balanced'), z.array(z.number().min(0))]).optional(),

@@ -32,6 +32,11 @@ export interface TrainClassifierOptions {
   learningRate: number;
   seed: number;
   valSplit: number;
+  /**
+   * When the dataset has no separate test set, hold out this fraction (stratified, seeded) as one before
+   * the train/validation split, so a final figure comes from images neither training nor early stopping saw.
+   */
+  testSplit?: number;
   patience?: number;
   classWeights?: 'balanced';
   standardize: boolean;
@@ -57,6 +62,18 @@ export interface TrainClassifierResult {
 }
 
 /**
+ * The training pool and the test set: the dataset's own test set, else a held-out share, else none. The same
+ * dataset, share and seed always give the same sets, so `evaluate` can rebuild them.
+ */
+export function holdOutTestSet(dataset: Dataset, testSplit: number | undefined, seed: number) {
+  if (dataset.test && dataset.test.length > 0) return { samples: dataset.samples, testSamples: dataset.test };
+  if (testSplit === undefined) return { samples: dataset.samples, testSamples: [] as DatasetSample[] };
+  // A different seed stream from the validation split's, so the two draws are independent.
+  const { train, val } = stratifiedSplit({ labels: dataset.samples.map((s) => s.label), valFraction: testSplit, seed: seed ^ 0x5eed });
+  return { samples: train.map((i) => dataset.samples[i]!), testSamples: val.map((i) => dataset.samples[i]!) };
+}
+
+/**
  * Scenario 1 of transfer learning, end to end and platform-free: split the dataset (stratified, seeded),
  * extract frozen-backbone features, train the head, evaluate on the validation (and test) set, and
  * describe it all in a bundle manifest. The caller writes the bundle and disposes `head.model`.
@@ -70,16 +87,17 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
     );
   }
   const labelIndex = new Map(dataset.labels.map((label, i) => [label, i]));
+  const { samples, testSamples } = holdOutTestSet(dataset, options.testSplit, options.seed);
   const split = stratifiedSplit({
-    labels: dataset.samples.map((s) => s.label),
+    labels: samples.map((s) => s.label),
     valFraction: options.valSplit,
     seed: options.seed,
   });
-  const extracted = await options.extract(dataset.samples, 'train');
+  const extracted = await options.extract(samples, 'train');
   const rowOf = new Map(extracted.kept.map((sampleIndex, row) => [sampleIndex, row]));
   const rowsOf = (indices: number[]) => indices.flatMap((i) => (rowOf.has(i) ? [rowOf.get(i) as number] : []));
   const labelsOf = (indices: number[]) =>
-    Int32Array.from(indices.filter((i) => rowOf.has(i)).map((i) => labelIndex.get(dataset.samples[i]!.label)!));
+    Int32Array.from(indices.filter((i) => rowOf.has(i)).map((i) => labelIndex.get(samples[i]!.label)!));
   const trainRows = rowsOf(split.train);
   const valRows = rowsOf(split.val);
   const dim = extracted.dim;
@@ -112,9 +130,9 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
   const head: HeadModel = { model: result.model, ...(result.standardizer ? { standardizer: result.standardizer } : {}) };
   const validation = await evaluateFeatures({ head, features: val.features, labels: val.labels, names: dataset.labels });
   let test: Evaluation | undefined;
-  if (dataset.test && dataset.test.length > 0 && !result.aborted) {
-    const t = await options.extract(dataset.test, 'test');
-    const testLabels = Int32Array.from(t.kept.map((i) => labelIndex.get(dataset.test![i]!.label) ?? -1));
+  if (testSamples.length > 0 && !result.aborted) {
+    const t = await options.extract(testSamples, 'test');
+    const testLabels = Int32Array.from(t.kept.map((i) => labelIndex.get(testSamples[i]!.label) ?? -1));
     test = await evaluateFeatures({ head, features: t.features, labels: testLabels, names: dataset.labels });
   }
   const manifest: BundleManifest = {
@@ -145,6 +163,7 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
       learningRate: options.learningRate,
       seed: options.seed,
       valSplit: options.valSplit,
+      ...(options.testSplit !== undefined && !dataset.test?.length ? { testSplit: options.testSplit } : {}),
       ...(options.patience !== undefined ? { patience: options.patience } : {}),
       ...(options.classWeights ? { classWeights: options.classWeights } : {}),
       ...(options.preset ? { preset: options.preset } : {}),
@@ -153,7 +172,7 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
     },
     data: {
       source: dataset.source,
-      fingerprint: dataFingerprint({ source: dataset.source, samples: dataset.samples }),
+      fingerprint: dataFingerprint({ source: dataset.source, samples: [...dataset.samples, ...(dataset.test ?? [])] }),
       trainCount: trainRows.length,
       valCount: valRows.length,
       ...(test ? { testCount: test.report.total } : {}),
