@@ -61,6 +61,11 @@ export interface ExtractResult {
   /** Images that went through the backbone. */
   extracted: number;
   durationMs: number;
+  /**
+   * The vectors of rows of `kept` (row i is sample kept[i]), as one rows × dim array: from `features`
+   * when collected, else read back from the cache — so callers can stream datasets that do not fit in memory.
+   */
+  readRows(rows: readonly number[]): Promise<Float32Array>;
 }
 
 interface PreparedBatch {
@@ -90,6 +95,7 @@ export async function extractFeatures(options: ExtractFeaturesOptions): Promise<
   const collect = options.collect ?? true;
   const all = collect ? new Float32Array(samples.length * dim) : new Float32Array(0);
   const have = new Uint8Array(samples.length);
+  const keyOf: (string | undefined)[] = new Array(samples.length);
   const skipped: ExtractResult['skipped'] = [];
   const start = Date.now();
   let cacheHits = 0;
@@ -155,6 +161,7 @@ export async function extractFeatures(options: ExtractFeaturesOptions): Promise<
       if (!vector) return;
       if (collect) all.set(vector, index * dim);
       have[index] = 1;
+      keyOf[index] = batch.keys[position];
       keptIndices.push(index);
       keptVectors.push(vector);
     });
@@ -197,5 +204,22 @@ export async function extractFeatures(options: ExtractFeaturesOptions): Promise<
     features = new Float32Array(kept.length * dim);
     kept.forEach((index, i) => features.set(all.subarray(index * dim, (index + 1) * dim), i * dim));
   }
-  return { features, dim, kept, skipped, cacheHits, extracted, durationMs: Date.now() - start };
+  const readRows = async (rows: readonly number[]): Promise<Float32Array> => {
+    const out = new Float32Array(rows.length * dim);
+    if (collect) {
+      rows.forEach((row, i) => out.set(features.subarray(row * dim, (row + 1) * dim), i * dim));
+      return out;
+    }
+    if (!cache) throw new HeadstartError('INVALID_OPTION', 'Features were neither collected nor cached; nothing to read back.');
+    await Promise.all(
+      rows.map(async (row, i) => {
+        const key = keyOf[kept[row] as number];
+        const vector = key === undefined ? undefined : await cache.get(key, dim);
+        if (!vector) throw new HeadstartError('CACHE_CORRUPT', `The cached features of ${samples[kept[row] as number]?.id} disappeared during the run.`);
+        out.set(vector, i * dim);
+      }),
+    );
+    return out;
+  };
+  return { features, dim, kept, skipped, cacheHits, extracted, durationMs: Date.now() - start, readRows };
 }

@@ -11,6 +11,7 @@ import { balancedClassWeights } from '../head/class-weights.ts';
 import type { HeadSpec } from '../head/head-spec.ts';
 import type { HeadModel } from '../head/predict-head.ts';
 import { trainHead, type BatchProgress, type EpochRecord } from '../head/train-head.ts';
+import { toFeatureSource, type FeatureInput } from '../head/feature-source.ts';
 import { dataFingerprint } from './data-fingerprint.ts';
 import { evaluateFeatures, type Evaluation } from './evaluate-features.ts';
 import { gatherRows } from './gather-rows.ts';
@@ -101,8 +102,15 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
   const trainRows = rowsOf(split.train);
   const valRows = rowsOf(split.val);
   const dim = extracted.dim;
-  const train = { features: gatherRows({ matrix: extracted.features, dim, rows: trainRows }), labels: labelsOf(split.train), dim };
-  const val = { features: gatherRows({ matrix: extracted.features, dim, rows: valRows }), labels: labelsOf(split.val), dim };
+  // Collected features are gathered into arrays; features left in the cache (too many for memory)
+  // stream from it a batch at a time.
+  const streamed = extracted.features.length === 0 && extracted.kept.length > 0;
+  const inputOf = (rows: number[], labels: Int32Array): FeatureInput =>
+    streamed
+      ? { count: rows.length, dim, labels, getBatch: (indices) => extracted.readRows(indices.map((i) => rows[i] as number)) }
+      : { features: gatherRows({ matrix: extracted.features, dim, rows }), labels, dim };
+  const train = inputOf(trainRows, labelsOf(split.train));
+  const val = inputOf(valRows, labelsOf(split.val));
   options.onFeatures?.({
     train: trainRows.length,
     val: valRows.length,
@@ -128,12 +136,16 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
     onBatch: options.onBatch,
   });
   const head: HeadModel = { model: result.model, ...(result.standardizer ? { standardizer: result.standardizer } : {}) };
-  const validation = await evaluateFeatures({ head, features: val.features, labels: val.labels, names: dataset.labels });
+  const validation = await evaluateFeatures({ head, features: toFeatureSource(val), labels: val.labels, names: dataset.labels });
   let test: Evaluation | undefined;
   if (testSamples.length > 0 && !result.aborted) {
     const t = await options.extract(testSamples, 'test');
     const testLabels = Int32Array.from(t.kept.map((i) => labelIndex.get(testSamples[i]!.label) ?? -1));
-    test = await evaluateFeatures({ head, features: t.features, labels: testLabels, names: dataset.labels });
+    const testSource: FeatureInput =
+      t.features.length > 0
+        ? { features: t.features, labels: testLabels, dim }
+        : { count: t.kept.length, dim, labels: testLabels, getBatch: (indices) => t.readRows(indices) };
+    test = await evaluateFeatures({ head, features: toFeatureSource(testSource), labels: testLabels, names: dataset.labels });
   }
   const manifest: BundleManifest = {
     schemaVersion: BUNDLE_SCHEMA_VERSION,
