@@ -22,6 +22,7 @@ import {
 import { readFileSync } from 'node:fs';
 import { note, type CliContext } from '../context.ts';
 import { formatEpochLine } from '../ui/epoch-line.ts';
+import { createProgressBar, type ProgressBar } from '../ui/progress.ts';
 import { createExtractProgress } from '../ui/extract-progress.ts';
 import { formatDuration, formatPercent } from '../ui/format.ts';
 import { parseChoice, parseInteger, parseNumber } from '../ui/parse-options.ts';
@@ -104,6 +105,8 @@ export async function runTrain(ctx: CliContext, flags: TrainFlags): Promise<{ bu
       onProgress: progress.onProgress,
     });
     let bestValLoss = Infinity;
+    // Long epochs (the tutorial preset at 224×224) get a bar of their own on a terminal.
+    let epochBar: ProgressBar | undefined;
     const result = await trainClassifier({
       dataset,
       extract,
@@ -128,7 +131,14 @@ export async function runTrain(ctx: CliContext, flags: TrainFlags): Promise<{ bu
         progress.stop();
         note(ctx, `features  ${info.dim.toLocaleString('en-US')}-d: ${info.train.toLocaleString('en-US')} train, ${info.val.toLocaleString('en-US')} validation${info.cacheHits ? `, ${info.cacheHits.toLocaleString('en-US')} from the cache` : ''}${info.skipped ? pc.yellow(`, ${info.skipped} unreadable images skipped`) : ''}`);
       },
+      onBatch: (p) => {
+        if (!ctx.stderr.isTTY || p.batches < 50) return;
+        epochBar ??= createProgressBar({ label: `epoch ${p.epoch}`, total: p.batches, unit: 'batch', stream: ctx.stderr });
+        epochBar.update(p.batch, { note: `loss ${p.loss.toFixed(4)}` });
+      },
       onEpoch: (record) => {
+        epochBar?.stop();
+        epochBar = undefined;
         const best = (record.valLoss ?? Infinity) < bestValLoss;
         if (best) bestValLoss = record.valLoss ?? bestValLoss;
         note(ctx, formatEpochLine(record, settings.epochs, best && settings.patience !== undefined));
