@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import pc from 'picocolors';
 import type { CliContext } from './context.ts';
 import { reportError } from './report-error.ts';
+import { registerAdviseCommand } from './commands/advise.ts';
 import { registerCacheCommands } from './commands/cache.ts';
 import { registerEvaluateCommand } from './commands/evaluate.ts';
 import { registerExportCommand } from './commands/export.ts';
@@ -25,6 +26,7 @@ export function createProgram(ctx: CliContext): Command {
   registerPredictCommand(program, ctx);
   registerEvaluateCommand(program, ctx);
   registerExportCommand(program, ctx);
+  registerAdviseCommand(program, ctx);
   return program;
 }
 

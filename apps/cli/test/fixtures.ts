@@ -80,6 +80,7 @@ export function microTrainFlags(data: string, out: string) {
     head: 'mlp:32',
     extractBatchSize: '16',
     tfjsBackend: 'auto',
+    scenario: 'head',
     cache: true,
     out,
   };

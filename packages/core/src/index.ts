@@ -13,3 +13,5 @@ export * from './head/index.ts';
 export * from './bundle/index.ts';
 export * from './metrics/index.ts';
 export * from './pipeline/index.ts';
+export * from './finetune/index.ts';
+export * from './export/index.ts';

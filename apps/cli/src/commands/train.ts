@@ -6,6 +6,10 @@ import {
   getTrainPreset,
   HeadstartError,
   parseHeadSpec,
+  parseNormalizationMode,
+  parseScenario,
+  parseTrainableFrom,
+  resolveScenarioOptions,
   trainClassifier,
   type TrainPreset,
 } from '@headstart/core';
@@ -15,6 +19,7 @@ import {
   featureCacheRoot,
   ensureTfjs,
   openDataset,
+  resolveBackbone,
   saveBundleDir,
   softwareVersions,
   TFJS_BACKEND_CHOICES,
@@ -26,6 +31,7 @@ import { createProgressBar, type ProgressBar } from '../ui/progress.ts';
 import { createExtractProgress } from '../ui/extract-progress.ts';
 import { formatDuration, formatPercent } from '../ui/format.ts';
 import { parseChoice, parseInteger, parseNumber } from '../ui/parse-options.ts';
+import { runFinetuneTrain } from './train-finetune.ts';
 import { addBackboneOptions, inputAndPooling, openBackboneFromFlags, parseFeaturesFrom, type BackboneFlags } from './backbone-options.ts';
 
 /** Flags of `headstart train`, as commander hands them over (strings until parsed). */
@@ -48,6 +54,12 @@ export interface TrainFlags extends BackboneFlags {
   strict?: boolean;
   cache: boolean;
   tfjsBackend: string;
+  scenario: string;
+  trainableFrom?: string;
+  warmupEpochs?: string;
+  lrBackbone?: string;
+  augmentShift?: string;
+  augmentFlip?: boolean;
 }
 
 /** The training settings: the preset's, overridden by every flag given. */
@@ -88,6 +100,43 @@ export async function runTrain(ctx: CliContext, flags: TrainFlags): Promise<{ bu
     throw new HeadstartError('DATASET_TOO_SMALL', `${dataset.source} has ${dataset.labels.length} class; a classifier needs at least 2.`);
   }
   note(ctx, `data      ${dataset.source}: ${dataset.samples.length.toLocaleString('en-US')} images, ${dataset.labels.length} classes${dataset.test ? `, test set ${dataset.test.length.toLocaleString('en-US')}` : ''}${dataset.skipped.length ? pc.yellow(`, ${dataset.skipped.length} files skipped`) : ''}`);
+  const scenario = parseScenario(flags.scenario);
+  const convFlags = [flags.trainableFrom, flags.warmupEpochs, flags.lrBackbone, flags.augmentShift, flags.augmentFlip].some((v) => v !== undefined);
+  if (scenario !== 'head' || convFlags) {
+    const base = await resolveBackbone({
+      ref: flags.backbone,
+      weights: flags.weights === undefined ? 'auto' : parseChoice('--weights', flags.weights, ['auto', 'imagenet', 'random'] as const),
+      seed: parseInteger('--backbone-seed', flags.backboneSeed),
+      ...(flags.preprocess ? { normalization: parseNormalizationMode(flags.preprocess) } : {}),
+      onWarning: (message) => note(ctx, pc.bold(pc.yellow(message))),
+    });
+    const resolved = resolveScenarioOptions({
+      scenario,
+      spec: base.spec,
+      ...(flags.trainableFrom ? { trainableFrom: parseTrainableFrom(flags.trainableFrom, base.spec) } : {}),
+      learningRate: settings.learningRate,
+      ...(flags.lrBackbone ? { learningRateBackbone: parseNumber('--lr-backbone', flags.lrBackbone, { describe: 'a number > 0, e.g. 1e-5' }) } : {}),
+      epochs: settings.epochs,
+      ...(flags.warmupEpochs ? { warmupEpochs: parseInteger('--warmup-epochs', flags.warmupEpochs, { min: 0 }) } : {}),
+      ...(flags.augmentShift !== undefined || flags.augmentFlip
+        ? { augment: { shift: flags.augmentShift ? parseInteger('--augment-shift', flags.augmentShift, { min: 0, max: 64 }) : 0, flip: flags.augmentFlip ?? false } }
+        : {}),
+    });
+    const device = parseChoice('--device', flags.device, ['cpu', 'cuda', 'webgpu'] as const);
+    return runFinetuneTrain(ctx, {
+      dataset,
+      settings: { ...settings, standardize: flags.standardize ?? true },
+      scenario: resolved,
+      backbone: base,
+      device,
+      ...(flags.threads ? { threads: parseInteger('--threads', flags.threads, { min: 1, max: 256 }) } : {}),
+      cache: flags.cache,
+      strict: flags.strict ?? false,
+      preset: preset.name,
+      ...(flags.out ? { out: flags.out } : {}),
+      started,
+    });
+  }
   const backbone = await openBackboneFromFlags(ctx, flags, { inputSize: settings.inputSize, block: settings.featuresFrom });
   try {
     note(ctx, `backbone  ${backbone.spec.id} (${backbone.spec.weights === 'random' ? pc.yellow(`random weights, seed ${backbone.spec.seed}`) : 'ImageNet weights'}), ${settings.inputSize}×${settings.inputSize} ${settings.pooling}, onnxruntime-node ${backbone.session.executionProvider}`);
@@ -190,6 +239,12 @@ export function registerTrainCommand(program: Command, ctx: CliContext): void {
     .option('--strict', 'fail on the first unreadable image instead of skipping it')
     .option('--no-cache', 'do not read or write the feature cache')
     .option('--tfjs-backend <name>', 'auto, wasm, cpu or tfjs-node', 'auto')
+    .option('--scenario <name>', 'head (frozen backbone, the default), partial (retrain from --trainable-from), scratch or full', 'head')
+    .option('--trainable-from <block>', 'partial: first block to retrain, e.g. block4 (default: the last block)')
+    .option('--warmup-epochs <n>', 'epochs that train the head alone before the conv blocks unfreeze')
+    .option('--lr-backbone <rate>', 'Adam learning rate of the conv blocks (default: --lr / 100, scratch / 10)')
+    .option('--augment-shift <px>', 'conv scenarios: random shift of up to this many pixels (zero fill)')
+    .option('--augment-flip', 'conv scenarios: random horizontal flips (not for digits or text)')
     .action(async (flags: TrainFlags) => {
       await runTrain(ctx, flags);
     });

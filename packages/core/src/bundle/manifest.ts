@@ -78,10 +78,25 @@ export const bundleManifestSchema = z.object({
   /** Versions of the software that wrote the bundle (headstart, tfjs, onnxruntime, …). */
   versions: z.record(z.string(), z.string()),
   /**
-   * How the backbone is used. Schema 1 knows only a frozen backbone; bundles with fine-tuned blocks need
-   * their weights and so a newer schema, which older readers then refuse instead of mispredicting.
+   * How the backbone was used. Fine-tuned bundles (partial, scratch, full) carry their merged conv base as
+   * `backbone.onnx`, named by `backbone.sha256`, so every reader serves the retrained blocks — a reader
+   * that ignores this field still runs the right graph.
    */
-  scenario: z.object({ kind: z.literal('frozen') }).optional(),
+  scenario: z
+    .union([
+      z.object({ kind: z.literal('frozen') }),
+      z.object({
+        kind: z.enum(['partial', 'scratch', 'full']),
+        /** First retrained block, 1-based. */
+        trainableFrom: positiveInt,
+        /** The backbone training started from; `backbone` is the conv base with the retrained blocks merged in. */
+        base: z.object({ id: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+        warmupEpochs: count,
+        learningRateBackbone: z.number().positive(),
+        augment: z.object({ shift: count, flip: z.boolean() }),
+      }),
+    ])
+    .optional(),
 });
 
 export type BundleManifest = z.infer<typeof bundleManifestSchema>;

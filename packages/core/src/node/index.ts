@@ -9,3 +9,4 @@ export * from './paths.ts';
 export * from './write-file-atomic.ts';
 export * from './image/index.ts';
 export * from './pipeline/index.ts';
+export * from './finetune/index.ts';

@@ -5,3 +5,4 @@ export * from './gather-rows.ts';
 export * from './presets.ts';
 export * from './train-classifier.ts';
 export * from './predict-images.ts';
+export * from './finetune-classifier.ts';

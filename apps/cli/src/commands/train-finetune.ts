@@ -1,0 +1,107 @@
+import pc from 'picocolors';
+import { resolve } from 'node:path';
+import { finetuneClassifier, formatHeadSpec, type ScenarioSettings } from '@headstart/core';
+import {
+  createSampleExtractor,
+  createSharpDecoder,
+  createWorkerSession,
+  featureCacheRoot,
+  resolveBackbone,
+  saveSelfContainedBundle,
+  softwareVersions,
+} from '@headstart/core/node';
+import { preprocessFor, type Dataset, type Device, type NormalizationMode } from '@headstart/core';
+import { note, type CliContext } from '../context.ts';
+import { formatEpochLine } from '../ui/epoch-line.ts';
+import { createExtractProgress } from '../ui/extract-progress.ts';
+import { formatDuration, formatPercent } from '../ui/format.ts';
+import type { resolveTrainSettings } from './train.ts';
+
+/** `train --scenario partial|scratch|full`: conv blocks retrained in tf.js together with the head. */
+export async function runFinetuneTrain(
+  ctx: CliContext,
+  input: {
+    dataset: Dataset;
+    settings: ReturnType<typeof resolveTrainSettings>;
+    scenario: ScenarioSettings;
+    backbone: Awaited<ReturnType<typeof resolveBackbone>>;
+    device: Device;
+    threads?: number;
+    normalization?: NormalizationMode;
+    cache: boolean;
+    strict: boolean;
+    preset: string;
+    out?: string;
+    started: number;
+  },
+): Promise<{ bundleDir: string; valAccuracy: number }> {
+  const { dataset, settings, scenario, backbone } = input;
+  const preprocess = preprocessFor(backbone.spec.normalization, settings.inputSize, 'nchw');
+  const decode = createSharpDecoder();
+  note(
+    ctx,
+    `scenario  ${scenario.scenario}: ${scenario.scenario === 'partial' ? `blocks 1–${scenario.trainableFrom - 1} frozen in ONNX Runtime, blocks ${scenario.trainableFrom}–${backbone.spec.blocks.length} retrained` : 'every block retrained'} with the head; conv lr ${scenario.learningRateBackbone}, head lr ${scenario.learningRate}, ${scenario.warmupEpochs} warm-up epoch(s)${scenario.augment.shift || scenario.augment.flip ? `, augmentation shift ${scenario.augment.shift}px${scenario.augment.flip ? ' + flip' : ''}` : ''}`,
+  );
+  note(ctx, `head      ${formatHeadSpec(settings.head)}${settings.standardize ? ', standardised features' : ''}`);
+  const progress = createExtractProgress(ctx);
+  const result = await finetuneClassifier({
+    dataset,
+    backbone,
+    settings: scenario,
+    decode,
+    preprocess,
+    pooling: settings.pooling,
+    head: settings.head,
+    epochs: settings.epochs,
+    batchSize: settings.batchSize,
+    seed: settings.seed,
+    valSplit: settings.valSplit,
+    ...(settings.testSplit !== undefined ? { testSplit: settings.testSplit } : {}),
+    ...(settings.patience ? { patience: settings.patience } : {}),
+    ...(settings.classWeights ? { classWeights: settings.classWeights } : {}),
+    standardize: settings.standardize,
+    preset: input.preset,
+    versions: softwareVersions(),
+    signal: ctx.signal,
+    openFrozen: async (frozen) => {
+      const session = await createWorkerSession({ model: frozen.bytes, device: input.device, ...(input.threads ? { threads: input.threads } : {}) });
+      const feature = { spec: frozen.spec, path: backbone.path, preprocess, session, dispose: () => session.dispose() };
+      const extract = createSampleExtractor({
+        backbone: feature,
+        pooling: 'flatten',
+        decode,
+        batchSize: settings.extractBatchSize,
+        cacheRoot: input.cache ? featureCacheRoot(ctx.env) : false,
+        ...(input.strict ? { strict: true } : {}),
+        signal: ctx.signal,
+        onStart: progress.onStart,
+        onProgress: progress.onProgress,
+      });
+      return { extract, dispose: () => session.dispose() };
+    },
+    onFeatures: (info) => {
+      progress.stop();
+      note(ctx, `inputs    ${info.dim.toLocaleString('en-US')} values per image: ${info.train.toLocaleString('en-US')} train, ${info.val.toLocaleString('en-US')} validation${info.cacheHits ? `, ${info.cacheHits.toLocaleString('en-US')} from the cache` : ''}`);
+    },
+    onEpoch: (record) => note(ctx, `${formatEpochLine(record, settings.epochs, false)} ${pc.dim(record.phase)}`),
+  });
+  const bundleDir = resolve(input.out ?? `runs/${result.manifest.id}`);
+  try {
+    await saveSelfContainedBundle({
+      dir: bundleDir,
+      contents: { manifest: result.manifest, head: result.head, metrics: result.metrics, history: result.history },
+      backbone: result.mergedBackbone,
+    });
+  } finally {
+    result.head.model.dispose();
+  }
+  const val = result.metrics.validation;
+  if (result.aborted) note(ctx, pc.yellow(`Stopped early by Ctrl-C; the bundle holds the best epoch (${result.manifest.training.bestEpoch}).`));
+  ctx.stdout.write(`\n${pc.bold('validation accuracy')} ${pc.green(formatPercent(val.accuracy))} (${val.report.total.toLocaleString('en-US')} images)\n`);
+  if (result.metrics.test) ctx.stdout.write(`${pc.bold('test accuracy')}       ${pc.green(formatPercent(result.metrics.test.accuracy))} (${result.metrics.test.report.total.toLocaleString('en-US')} images)\n`);
+  ctx.stdout.write(`${pc.bold('bundle')}              ${bundleDir} (carries its fine-tuned conv base)\n`);
+  ctx.stdout.write(`${pc.dim(`finished in ${formatDuration(Date.now() - input.started)}`)}\n\nnext:\n`);
+  ctx.stdout.write(`  pnpm cli predict --model ${bundleDir} <images or folders…>\n`);
+  ctx.stdout.write(`  pnpm cli export --model ${bundleDir} --format onnx --out ./model-onnx\n`);
+  return { bundleDir, valAccuracy: val.accuracy };
+}

@@ -1,0 +1,2 @@
+// Node pieces of fine-tuning and export.
+export * from './run-onnx-graph.ts';
