@@ -83,7 +83,7 @@ export const bundleManifestSchema = z.object({
    * that ignores this field still runs the right graph.
    */
   scenario: z
-    .union([
+    .discriminatedUnion('kind', [
       z.object({ kind: z.literal('frozen') }),
       z.object({
         kind: z.enum(['partial', 'scratch', 'full']),
