@@ -8,6 +8,7 @@ import { checkLabels, toFeatureSource, type FeatureInput, type FeatureSource } f
 import { applyStandardizer, fitStandardizer, type FeatureStandardizer } from './feature-standardizer.ts';
 import { drawDropoutMasks } from './head-forward.ts';
 import type { HeadSpec } from './head-spec.ts';
+import { createAdamOptimizer } from '../tfjs/fused-adam.ts';
 import { trainStep } from './train-step.ts';
 
 /** One finished epoch. Losses are mean cross-entropy; the training figures are measured with dropout. */
@@ -84,7 +85,7 @@ export async function trainHead(options: TrainHeadOptions): Promise<TrainHeadRes
   const model = buildHead({ spec, inputDim: train.dim, numClasses, seed });
   const variables = headVariables(model);
   const flatVariables = variables.flatMap((v) => [v.kernel, v.bias]);
-  const optimizer = tf.train.adam(learningRate);
+  const optimizer = createAdamOptimizer({ learningRate });
   const shuffleRandom = createRandom(deriveSeed(seed, 1));
   const dropoutRandom = createRandom(deriveSeed(seed, 2));
   const keepBest = patience !== undefined || signal !== undefined;

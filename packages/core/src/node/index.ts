@@ -10,3 +10,4 @@ export * from './write-file-atomic.ts';
 export * from './image/index.ts';
 export * from './pipeline/index.ts';
 export * from './finetune/index.ts';
+export * from './tfjs/index.ts';

@@ -66,6 +66,9 @@ export async function createOrtSession(options: OrtSessionOptions): Promise<Back
       intraOpNumThreads: options.threads ?? availableParallelism(),
       interOpNumThreads: 1,
       logSeverityLevel: 4,
+      // Idle pool threads would otherwise spin for the next run and hold a core the main thread needs
+      // to decode and preprocess the next batch.
+      extra: { session: { intra_op: { allow_spinning: '0' } } },
     };
     session =
       typeof options.model === 'string'

@@ -13,7 +13,7 @@ describe('initTfjs', () => {
     expect(result.backend).toBe('wasm');
     expect(tf.getBackend()).toBe('wasm');
     expect(result.note).toMatch(
-      /^wasm \((SIMD|no SIMD), (1 thread|multi-threaded)\); install @tensorflow\/tfjs-node/,
+      /^wasm \((SIMD|no SIMD), (1 thread|multi-threaded); large matmuls on ONNX Runtime, \d+ threads\); install @tensorflow\/tfjs-node/,
     );
     expect(isFastWasmMatMulRegistered()).toBe(true);
   });

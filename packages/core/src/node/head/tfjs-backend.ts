@@ -2,7 +2,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { HeadstartError, formatChoices } from '../../errors.ts';
-import { registerFastWasmMatMul } from '../../tfjs/fast-wasm-matmul.ts';
+import { availableParallelism } from 'node:os';
+import { registerFastWasmKernels } from '../../tfjs/fast-wasm-kernels.ts';
+import { createOrtGemm } from '../../tfjs/ort-gemm.ts';
+import { createSyncOrtSessionOpener } from '../tfjs/ort-sync-session.ts';
 
 /** Backends initTfjs can select; `auto` takes the fastest one available. */
 export const TFJS_BACKEND_CHOICES = ['auto', 'wasm', 'cpu', 'tfjs-node'] as const;
@@ -50,7 +53,7 @@ export async function initTfjs(options: InitTfjsOptions = {}): Promise<InitTfjsR
     if (wasm === true) {
       const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? 'SIMD' : 'no SIMD';
       const threads = tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') ? 'multi-threaded' : '1 thread';
-      return { backend: 'wasm', note: `wasm (${simd}, ${threads}); ${NATIVE_HINT}` };
+      return { backend: 'wasm', note: `wasm (${simd}, ${threads}; ${gemmNote}); ${NATIVE_HINT}` };
     }
     if (choice === 'wasm') {
       throw new HeadstartError('DEVICE_UNAVAILABLE', `The wasm backend is unavailable: ${wasm}.`);
@@ -83,9 +86,20 @@ async function tryNative(): Promise<true | string> {
   return (await setQuietly('tensorflow')) ? true : 'tfjs-node failed to start';
 }
 
+/** How the wasm backend's products run: ONNX Runtime's multi-threaded gemm, or the WASM kernels alone. */
+let gemmNote = '';
+
 async function tryWasm(): Promise<true | string> {
-  registerFastWasmMatMul();
-  return (await setQuietly('wasm')) ? true : 'the wasm backend failed to start';
+  if (!(await setQuietly('wasm'))) return 'the wasm backend failed to start';
+  try {
+    // Large products go to ONNX Runtime's native matmul, which uses every core; the WASM backend has one.
+    registerFastWasmKernels({ gemm: createOrtGemm({ openSession: createSyncOrtSessionOpener() }).gemm });
+    gemmNote = `large matmuls on ONNX Runtime, ${availableParallelism()} threads`;
+  } catch (error) {
+    registerFastWasmKernels();
+    gemmNote = `WASM matmuls only (ONNX Runtime's gemm did not start: ${(error as Error).message.split('\n')[0]})`;
+  }
+  return true;
 }
 
 async function setQuietly(name: string): Promise<boolean> {

@@ -1,0 +1,2 @@
+// Node adapters for tf.js kernels.
+export * from './ort-sync-session.ts';
