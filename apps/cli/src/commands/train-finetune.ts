@@ -14,7 +14,7 @@ import { preprocessFor, type Dataset, type Device, type NormalizationMode } from
 import { note, type CliContext } from '../context.ts';
 import { formatEpochLine } from '../ui/epoch-line.ts';
 import { createExtractProgress } from '../ui/extract-progress.ts';
-import { formatDuration, formatPercent } from '../ui/format.ts';
+import { printTrainSummary } from '../ui/train-summary.ts';
 import type { resolveTrainSettings } from './train.ts';
 
 /** `train --scenario partial|scratch|full`: conv blocks retrained in tf.js together with the head. */
@@ -95,13 +95,14 @@ export async function runFinetuneTrain(
   } finally {
     result.head.model.dispose();
   }
-  const val = result.metrics.validation;
-  if (result.aborted) note(ctx, pc.yellow(`Stopped early by Ctrl-C; the bundle holds the best epoch (${result.manifest.training.bestEpoch}).`));
-  ctx.stdout.write(`\n${pc.bold('validation accuracy')} ${pc.green(formatPercent(val.accuracy))} (${val.report.total.toLocaleString('en-US')} images)\n`);
-  if (result.metrics.test) ctx.stdout.write(`${pc.bold('test accuracy')}       ${pc.green(formatPercent(result.metrics.test.accuracy))} (${result.metrics.test.report.total.toLocaleString('en-US')} images)\n`);
-  ctx.stdout.write(`${pc.bold('bundle')}              ${bundleDir} (carries its fine-tuned conv base)\n`);
-  ctx.stdout.write(`${pc.dim(`finished in ${formatDuration(Date.now() - input.started)}`)}\n\nnext:\n`);
-  ctx.stdout.write(`  pnpm cli predict --model ${bundleDir} <images or folders…>\n`);
-  ctx.stdout.write(`  pnpm cli export --model ${bundleDir} --format onnx --out ./model-onnx\n`);
-  return { bundleDir, valAccuracy: val.accuracy };
+  printTrainSummary(ctx, {
+    metrics: result.metrics,
+    aborted: result.aborted,
+    bestEpoch: result.manifest.training.bestEpoch,
+    bundleDir,
+    bundleNote: '(carries its fine-tuned conv base)',
+    startedAt: input.started,
+    next: [`pnpm cli predict --model ${bundleDir} <images or folders…>`, `pnpm cli export --model ${bundleDir} --format onnx --out ./model-onnx`],
+  });
+  return { bundleDir, valAccuracy: result.metrics.validation.accuracy };
 }

@@ -28,8 +28,8 @@ import { readFileSync } from 'node:fs';
 import { note, type CliContext } from '../context.ts';
 import { formatEpochLine } from '../ui/epoch-line.ts';
 import { createProgressBar, type ProgressBar } from '../ui/progress.ts';
+import { printTrainSummary } from '../ui/train-summary.ts';
 import { createExtractProgress } from '../ui/extract-progress.ts';
-import { formatDuration, formatPercent } from '../ui/format.ts';
 import { parseChoice, parseInteger, parseNumber } from '../ui/parse-options.ts';
 import { runFinetuneTrain } from './train-finetune.ts';
 import { addBackboneOptions, inputAndPooling, openBackboneFromFlags, parseFeaturesFrom, type BackboneFlags } from './backbone-options.ts';
@@ -199,16 +199,19 @@ export async function runTrain(ctx: CliContext, flags: TrainFlags): Promise<{ bu
     } finally {
       result.head.model.dispose();
     }
-    const val = result.metrics.validation;
-    if (result.aborted) note(ctx, pc.yellow(`Stopped early by Ctrl-C; the bundle holds the best epoch (${result.manifest.training.bestEpoch}).`));
-    ctx.stdout.write(`\n${pc.bold('validation accuracy')} ${pc.green(formatPercent(val.accuracy))} (${val.report.total.toLocaleString('en-US')} images)\n`);
-    if (result.metrics.test) ctx.stdout.write(`${pc.bold('test accuracy')}       ${pc.green(formatPercent(result.metrics.test.accuracy))} (${result.metrics.test.report.total.toLocaleString('en-US')} images)\n`);
-    ctx.stdout.write(`${pc.bold('bundle')}              ${bundleDir}\n`);
-    ctx.stdout.write(`${pc.dim(`finished in ${formatDuration(Date.now() - started)}`)}\n\nnext:\n`);
-    ctx.stdout.write(`  pnpm cli evaluate --model ${bundleDir} --data ${flags.data}\n`);
-    ctx.stdout.write(`  pnpm cli predict --model ${bundleDir} <images or folders…>\n`);
-    ctx.stdout.write(`  pnpm cli export --model ${bundleDir} --out ./my-model\n`);
-    return { bundleDir, valAccuracy: val.accuracy };
+    printTrainSummary(ctx, {
+      metrics: result.metrics,
+      aborted: result.aborted,
+      bestEpoch: result.manifest.training.bestEpoch,
+      bundleDir,
+      startedAt: started,
+      next: [
+        `pnpm cli evaluate --model ${bundleDir} --data ${flags.data}`,
+        `pnpm cli predict --model ${bundleDir} <images or folders…>`,
+        `pnpm cli export --model ${bundleDir} --out ./my-model`,
+      ],
+    });
+    return { bundleDir, valAccuracy: result.metrics.validation.accuracy };
   } finally {
     await backbone.dispose();
   }

@@ -1,6 +1,6 @@
 import type { BackboneSpec } from '../backbone/backbone-spec.ts';
 import type { PreprocessSpec } from '../backbone/preprocess-spec.ts';
-import { BUNDLE_SCHEMA_VERSION, type BundleManifest } from '../bundle/manifest.ts';
+import type { BundleManifest } from '../bundle/manifest.ts';
 import type { Dataset, DatasetSample } from '../data/dataset.ts';
 import { stratifiedSplit } from '../data/split.ts';
 import { HeadstartError } from '../errors.ts';
@@ -20,9 +20,9 @@ import type { BatchProgress } from '../head/train-head.ts';
 import type { DecodeImage } from '../image/rgb-image.ts';
 import { argMaxRows } from '../head/predict-head.ts';
 import { classificationReport } from '../metrics/classification-report.ts';
-import { dataFingerprint } from './data-fingerprint.ts';
 import type { Evaluation } from './evaluate-features.ts';
 import { holdOutTestSet, type ExtractSamples } from './train-classifier.ts';
+import { trainingManifest } from './training-manifest.ts';
 
 export interface FinetuneClassifierOptions {
   dataset: Dataset;
@@ -152,50 +152,18 @@ export async function finetuneClassifier(options: FinetuneClassifierOptions): Pr
       id: `${backbone.spec.id}-${settings.scenario}${settings.scenario === 'partial' ? `-b${settings.trainableFrom}` : ''}`,
     });
     merged.spec = { ...merged.spec, weights: backbone.spec.weights, ...(backbone.spec.seed !== undefined ? { seed: backbone.spec.seed } : {}), normalization: backbone.spec.normalization };
-    const now = options.now?.() ?? new Date();
     const head = model.head;
-    const manifest: BundleManifest = {
-      schemaVersion: BUNDLE_SCHEMA_VERSION,
-      id: `${dataset.name}-${merged.spec.id}-${now.toISOString().replace(/[-:]|\.\d+Z$/g, '').replace('T', '-')}`,
-      createdAt: now.toISOString(),
-      backbone: {
-        id: merged.spec.id,
-        arch: merged.spec.arch,
-        file: 'backbone.onnx',
-        sha256: merged.spec.sha256,
-        weights: backbone.spec.weights,
-        ...(backbone.spec.seed !== undefined ? { seed: backbone.spec.seed } : {}),
-        parameterCount: merged.spec.parameterCount,
-      },
+    const manifest = trainingManifest({
+      dataset,
+      backbone: merged.spec,
+      backboneFile: 'backbone.onnx',
       preprocess: options.preprocess,
       pooling: options.pooling,
       featureDim: headInputDim(head),
-      labels: dataset.labels,
-      head: {
-        spec: options.head,
-        standardized: head.standardizer !== undefined,
-        files: { model: 'head/model.json', ...(head.standardizer ? { standardizer: 'head/standardizer.bin' as const } : {}) },
-      },
-      training: {
-        epochs: options.epochs,
-        batchSize: options.batchSize,
-        learningRate: settings.learningRate,
-        seed: options.seed,
-        valSplit: options.valSplit,
-        ...(options.testSplit !== undefined && !dataset.test?.length ? { testSplit: options.testSplit } : {}),
-        ...(options.patience !== undefined ? { patience: options.patience } : {}),
-        ...(options.classWeights ? { classWeights: options.classWeights } : {}),
-        ...(options.preset ? { preset: options.preset } : {}),
-        bestEpoch: result.bestEpoch,
-        stoppedEarly: result.stoppedEarly,
-      },
-      data: {
-        source: dataset.source,
-        fingerprint: dataFingerprint({ source: dataset.source, samples: [...dataset.samples, ...(dataset.test ?? [])] }),
-        trainCount: train.count,
-        valCount: val.count,
-        ...(test ? { testCount: test.report.total } : {}),
-      },
+      head,
+      headSpec: options.head,
+      training: { ...options, learningRate: settings.learningRate, bestEpoch: result.bestEpoch, stoppedEarly: result.stoppedEarly },
+      counts: { train: train.count, val: val.count, ...(test ? { test: test.report.total } : {}) },
       versions: options.versions,
       scenario: {
         kind: settings.scenario,
@@ -205,7 +173,8 @@ export async function finetuneClassifier(options: FinetuneClassifierOptions): Pr
         learningRateBackbone: settings.learningRateBackbone,
         augment: settings.augment,
       },
-    };
+      ...(options.now ? { now: options.now } : {}),
+    });
     // The retrained blocks now live in the merged graph; only the head stays in tf.js.
     model.blocks.dispose();
     return { manifest, head, mergedBackbone: merged, history: result.history, metrics: { validation, ...(test ? { test } : {}) }, aborted: result.aborted };

@@ -6,3 +6,4 @@ export * from './presets.ts';
 export * from './train-classifier.ts';
 export * from './predict-images.ts';
 export * from './finetune-classifier.ts';
+export * from './training-manifest.ts';

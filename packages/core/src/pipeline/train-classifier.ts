@@ -1,7 +1,7 @@
 import type { BackboneSpec } from '../backbone/backbone-spec.ts';
 import type { PreprocessSpec } from '../backbone/preprocess-spec.ts';
 import type { BundleMetrics } from '../bundle/bundle-files.ts';
-import { BUNDLE_SCHEMA_VERSION, type BundleManifest } from '../bundle/manifest.ts';
+import type { BundleManifest } from '../bundle/manifest.ts';
 import type { Dataset, DatasetSample } from '../data/dataset.ts';
 import { stratifiedSplit } from '../data/split.ts';
 import { HeadstartError } from '../errors.ts';
@@ -12,9 +12,9 @@ import type { HeadSpec } from '../head/head-spec.ts';
 import type { HeadModel } from '../head/predict-head.ts';
 import { trainHead, type BatchProgress, type EpochRecord } from '../head/train-head.ts';
 import { toFeatureSource, type FeatureInput } from '../head/feature-source.ts';
-import { dataFingerprint } from './data-fingerprint.ts';
 import { evaluateFeatures, type Evaluation } from './evaluate-features.ts';
 import { gatherRows } from './gather-rows.ts';
+import { trainingManifest } from './training-manifest.ts';
 
 /** Turns samples into features (through a backbone session and a cache, supplied by the platform). */
 export type ExtractSamples = (samples: readonly DatasetSample[], phase: 'train' | 'test') => Promise<ExtractResult>;
@@ -147,51 +147,21 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
         : { count: t.kept.length, dim, labels: testLabels, getBatch: (indices) => t.readRows(indices) };
     test = await evaluateFeatures({ head, features: toFeatureSource(testSource), labels: testLabels, names: dataset.labels });
   }
-  const manifest: BundleManifest = {
-    schemaVersion: BUNDLE_SCHEMA_VERSION,
-    id: `${dataset.name}-${backbone.id}-${(options.now?.() ?? new Date()).toISOString().replace(/[-:]|\.\d+Z$/g, '').replace('T', '-')}`,
-    createdAt: (options.now?.() ?? new Date()).toISOString(),
-    backbone: {
-      id: backbone.id,
-      arch: backbone.arch,
-      file: options.backboneFile,
-      sha256: backbone.sha256,
-      weights: backbone.weights,
-      ...(backbone.seed !== undefined ? { seed: backbone.seed } : {}),
-      parameterCount: backbone.parameterCount,
-    },
+  const manifest = trainingManifest({
+    dataset,
+    backbone,
+    backboneFile: options.backboneFile,
     preprocess,
     pooling,
     featureDim: dim,
-    labels: dataset.labels,
-    head: {
-      spec: options.head,
-      standardized: head.standardizer !== undefined,
-      files: { model: 'head/model.json', ...(head.standardizer ? { standardizer: 'head/standardizer.bin' as const } : {}) },
-    },
-    training: {
-      epochs: options.epochs,
-      batchSize: options.batchSize,
-      learningRate: options.learningRate,
-      seed: options.seed,
-      valSplit: options.valSplit,
-      ...(options.testSplit !== undefined && !dataset.test?.length ? { testSplit: options.testSplit } : {}),
-      ...(options.patience !== undefined ? { patience: options.patience } : {}),
-      ...(options.classWeights ? { classWeights: options.classWeights } : {}),
-      ...(options.preset ? { preset: options.preset } : {}),
-      bestEpoch: result.bestEpoch,
-      stoppedEarly: result.stoppedEarly,
-    },
-    data: {
-      source: dataset.source,
-      fingerprint: dataFingerprint({ source: dataset.source, samples: [...dataset.samples, ...(dataset.test ?? [])] }),
-      trainCount: trainRows.length,
-      valCount: valRows.length,
-      ...(test ? { testCount: test.report.total } : {}),
-    },
+    head,
+    headSpec: options.head,
+    training: { ...options, bestEpoch: result.bestEpoch, stoppedEarly: result.stoppedEarly },
+    counts: { train: trainRows.length, val: valRows.length, ...(test ? { test: test.report.total } : {}) },
     versions: options.versions,
     scenario: { kind: 'frozen' },
-  };
+    ...(options.now ? { now: options.now } : {}),
+  });
   return {
     manifest,
     head,
