@@ -9,6 +9,7 @@ import { registerExportCommand } from './commands/export.ts';
 import { registerExtractCommand } from './commands/extract.ts';
 import { registerModelsCommands } from './commands/models.ts';
 import { registerPredictCommand } from './commands/predict.ts';
+import { registerServeCommand } from './commands/serve.ts';
 import { registerTrainCommand } from './commands/train.ts';
 
 /** Builds the `headstart` command tree; actions close over `ctx`. */
@@ -27,6 +28,7 @@ export function createProgram(ctx: CliContext): Command {
   registerEvaluateCommand(program, ctx);
   registerExportCommand(program, ctx);
   registerAdviseCommand(program, ctx);
+  registerServeCommand(program, ctx);
   return program;
 }
 

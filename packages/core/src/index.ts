@@ -15,3 +15,5 @@ export * from './metrics/index.ts';
 export * from './pipeline/index.ts';
 export * from './finetune/index.ts';
 export * from './export/index.ts';
+export * from './tfjs/index.ts';
+export * from './serving/index.ts';
