@@ -2,8 +2,14 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const platformImports = [
-  { group: ['node:*', 'fs', 'path', 'os', 'worker_threads'], message: 'The isomorphic core imports no Node built-ins; use src/node.' },
-  { group: ['sharp', 'onnxruntime-node', 'onnxruntime-web', '@tensorflow/tfjs-node', 'h5wasm'], message: 'Concrete runtimes belong in src/node or src/browser.' },
+  {
+    group: ['node:*', 'fs', 'path', 'os', 'worker_threads'],
+    message: 'The isomorphic core imports no Node built-ins; use src/node.',
+  },
+  {
+    group: ['sharp', 'onnxruntime-node', 'onnxruntime-web', '@tensorflow/tfjs-node', 'h5wasm'],
+    message: 'Concrete runtimes belong in src/node or src/browser.',
+  },
 ];
 
 export default tseslint.config(

@@ -39,11 +39,14 @@ function send(url: string, s: Send): Promise<string> {
         resolve(v);
       }
     };
-    const req = request({ host: hostname, port, method: 'POST', path: s.path ?? '/v1/predict', headers: s.headers }, (res) => {
-      res.resume();
-      res.on('end', () => done(String(res.statusCode)));
-      res.on('error', () => done(String(res.statusCode)));
-    });
+    const req = request(
+      { host: hostname, port, method: 'POST', path: s.path ?? '/v1/predict', headers: s.headers },
+      (res) => {
+        res.resume();
+        res.on('end', () => done(String(res.statusCode)));
+        res.on('error', () => done(String(res.statusCode)));
+      },
+    );
     // The server may answer 413 and close before a large upload is through; the status still counts.
     req.on('error', (error: NodeJS.ErrnoException) => done(error.code ?? error.message));
     if (s.body instanceof Uint8Array) {
@@ -75,19 +78,29 @@ function multipartOf(images: readonly Uint8Array[]): { body: Uint8Array; type: s
   const boundary = 'headstartbench';
   const parts = images.map((image, i) =>
     Buffer.concat([
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="image"; filename="${i}.png"\r\nContent-Type: image/png\r\n\r\n`),
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="image"; filename="${i}.png"\r\nContent-Type: image/png\r\n\r\n`,
+      ),
       image,
       Buffer.from('\r\n'),
     ]),
   );
-  return { body: Buffer.concat([...parts, Buffer.from(`--${boundary}--\r\n`)]), type: `multipart/form-data; boundary=${boundary}` };
+  return {
+    body: Buffer.concat([...parts, Buffer.from(`--${boundary}--\r\n`)]),
+    type: `multipart/form-data; boundary=${boundary}`,
+  };
 }
 
 /**
  * Sends every kind of bad input `rounds` times (each round's cases at once), checks each status, and
  * compares the server's RSS before and after (settled for a few seconds).
  */
-export async function badInputRun(options: { url: string; png: Uint8Array; jpeg: Uint8Array; rounds: number }): Promise<BadInputResult> {
+export async function badInputRun(options: {
+  url: string;
+  png: Uint8Array;
+  jpeg: Uint8Array;
+  rounds: number;
+}): Promise<BadInputResult> {
   const { url, png, jpeg } = options;
   const good: Send = { headers: { 'content-type': 'image/png' }, body: png };
   for (let i = 0; i < 20; i++) await send(url, good);
@@ -96,16 +109,62 @@ export async function badInputRun(options: { url: string; png: Uint8Array; jpeg:
   const thousand = multipartOf(new Array(1000).fill(png));
   const bomb = pixelBombPng({ width: 20_000, height: 20_000 });
   const cases: { name: string; expected: number; send: Send }[] = [
-    { name: 'truncated PNG', expected: 400, send: { headers: { 'content-type': 'image/png' }, body: png.slice(0, png.length >> 1) } },
-    { name: 'truncated JPEG', expected: 400, send: { headers: { 'content-type': 'image/jpeg' }, body: jpeg.slice(0, jpeg.length >> 1) } },
-    { name: 'zero bytes', expected: 400, send: { headers: { 'content-type': 'image/png', 'content-length': 0 }, body: new Uint8Array(0) } },
-    { name: 'wrong content type (text/plain)', expected: 415, send: { headers: { 'content-type': 'text/plain' }, body: png } },
-    { name: `pixel bomb: 20,000×20,000 PNG of ${(bomb.length / 1024).toFixed(1)} KiB`, expected: 413, send: { headers: { 'content-type': 'image/png' }, body: bomb } },
-    { name: '50 MB body (Content-Length)', expected: 413, send: { headers: { 'content-type': 'image/png', 'content-length': fifty }, body: { streamBytes: fifty } } },
-    { name: '50 MB body (chunked)', expected: 413, send: { headers: { 'content-type': 'image/png' }, body: { streamBytes: fifty } } },
-    { name: 'base64 garbage (JSON)', expected: 400, send: { headers: { 'content-type': 'application/json' }, body: Buffer.from('{"images":["@@not base64@@"]}') } },
-    { name: 'invalid JSON', expected: 400, send: { headers: { 'content-type': 'application/json' }, body: Buffer.from('{"images": [') } },
-    { name: `1,000 images in one request (${(thousand.body.length / 2 ** 20).toFixed(1)} MiB multipart)`, expected: 413, send: { headers: { 'content-type': thousand.type }, body: thousand.body } },
+    {
+      name: 'truncated PNG',
+      expected: 400,
+      send: { headers: { 'content-type': 'image/png' }, body: png.slice(0, png.length >> 1) },
+    },
+    {
+      name: 'truncated JPEG',
+      expected: 400,
+      send: { headers: { 'content-type': 'image/jpeg' }, body: jpeg.slice(0, jpeg.length >> 1) },
+    },
+    {
+      name: 'zero bytes',
+      expected: 400,
+      send: { headers: { 'content-type': 'image/png', 'content-length': 0 }, body: new Uint8Array(0) },
+    },
+    {
+      name: 'wrong content type (text/plain)',
+      expected: 415,
+      send: { headers: { 'content-type': 'text/plain' }, body: png },
+    },
+    {
+      name: `pixel bomb: 20,000×20,000 PNG of ${(bomb.length / 1024).toFixed(1)} KiB`,
+      expected: 413,
+      send: { headers: { 'content-type': 'image/png' }, body: bomb },
+    },
+    {
+      name: '50 MB body (Content-Length)',
+      expected: 413,
+      send: {
+        headers: { 'content-type': 'image/png', 'content-length': fifty },
+        body: { streamBytes: fifty },
+      },
+    },
+    {
+      name: '50 MB body (chunked)',
+      expected: 413,
+      send: { headers: { 'content-type': 'image/png' }, body: { streamBytes: fifty } },
+    },
+    {
+      name: 'base64 garbage (JSON)',
+      expected: 400,
+      send: {
+        headers: { 'content-type': 'application/json' },
+        body: Buffer.from('{"images":["@@not base64@@"]}'),
+      },
+    },
+    {
+      name: 'invalid JSON',
+      expected: 400,
+      send: { headers: { 'content-type': 'application/json' }, body: Buffer.from('{"images": [') },
+    },
+    {
+      name: `1,000 images in one request (${(thousand.body.length / 2 ** 20).toFixed(1)} MiB multipart)`,
+      expected: 413,
+      send: { headers: { 'content-type': thousand.type }, body: thousand.body },
+    },
   ];
   const seen = cases.map(() => ({}) as Record<string, number>);
   let rssPeakMiB = rssStartMiB;

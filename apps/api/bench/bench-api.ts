@@ -51,7 +51,8 @@ const currentLoad = () => Math.round((loadavg()[0] ?? 0) * 100) / 100;
 function table(head: string[], rows: (string | number)[][]): string {
   const cells = [head, ...rows.map((r) => r.map(String))];
   const widths = head.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const line = (r: string[]) =>
+    r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
 }
 
@@ -59,11 +60,22 @@ const work = await mkdtemp(join(tmpdir(), 'headstart-bench-api-'));
 // A cache of its own: the random-weight VGG16 is rebuilt in about a second, and nothing is left behind.
 const home = join(work, 'home');
 try {
-  say(`building a vgg16 (random weights, seed ${SEED}) bundle at ${INPUT_SIZE}×${INPUT_SIZE} in ${work} (backbones in ${home})`);
+  say(
+    `building a vgg16 (random weights, seed ${SEED}) bundle at ${INPUT_SIZE}×${INPUT_SIZE} in ${work} (backbones in ${home})`,
+  );
   const bundleDir = join(work, 'bundle');
-  await makeSyntheticBundle({ dir: bundleDir, home, arch: 'vgg16', inputSize: INPUT_SIZE, pooling: 'flatten', seed: SEED });
+  await makeSyntheticBundle({
+    dir: bundleDir,
+    home,
+    arch: 'vgg16',
+    inputSize: INPUT_SIZE,
+    pooling: 'flatten',
+    seed: SEED,
+  });
   const images = await Promise.all(
-    Array.from({ length: 16 }, (_, i) => syntheticPng({ label: ['red', 'green', 'blue'][i % 3]!, index: 30 + i, size: INPUT_SIZE })),
+    Array.from({ length: 16 }, (_, i) =>
+      syntheticPng({ label: ['red', 'green', 'blue'][i % 3]!, index: 30 + i, size: INPUT_SIZE }),
+    ),
   );
   const jpeg = await syntheticPng({ label: 'green', index: 3, size: INPUT_SIZE, format: 'jpeg' });
   const results: {
@@ -92,9 +104,18 @@ try {
     // Measured right before and after the batched run, so the reference sees the same machine load.
     say(`offline extraction: extractFeatures, batch ${MAX_BATCH}, ${INPUT_SIZE}×${INPUT_SIZE} PNGs…`);
     const before = await offlineRun();
-    for (const [mode, maxBatch] of [['batched', MAX_BATCH], ['unbatched', 1]] as const) {
-      const server = await spawnServer({ model: bundleDir, home, args: ['--max-batch', String(maxBatch), ...threadArgs] });
-      say(`${mode}: ${connections} connections for ${durationS} s against ${server.url} (--max-batch ${maxBatch}; load average ${currentLoad()})…`);
+    for (const [mode, maxBatch] of [
+      ['batched', MAX_BATCH],
+      ['unbatched', 1],
+    ] as const) {
+      const server = await spawnServer({
+        model: bundleDir,
+        home,
+        args: ['--max-batch', String(maxBatch), ...threadArgs],
+      });
+      say(
+        `${mode}: ${connections} connections for ${durationS} s against ${server.url} (--max-batch ${maxBatch}; load average ${currentLoad()})…`,
+      );
       try {
         results[mode] = await loadRun({ url: server.url, images, connections, durationS });
         say(`  ${results[mode].imagesPerSecond} images/s, /healthz p99 ${results[mode].health.p99} ms`);
@@ -118,7 +139,12 @@ try {
     const server = await spawnServer({ model: bundleDir, home, args: threadArgs });
     say(`bad input: ${flags.rounds} rounds of every case against ${server.url}…`);
     try {
-      results.badInput = await badInputRun({ url: server.url, png: images[0]!, jpeg, rounds: Number(flags.rounds) });
+      results.badInput = await badInputRun({
+        url: server.url,
+        png: images[0]!,
+        jpeg,
+        rounds: Number(flags.rounds),
+      });
     } finally {
       await server.stop();
     }
@@ -150,7 +176,21 @@ try {
     });
     out.push(
       `load: ${connections} connections × ${durationS} s, POST /v1/predict, one ${INPUT_SIZE}×${INPUT_SIZE} PNG each; vgg16 (random weights); server ORT threads ${serverThreads}, offline ${offlineThreads}`,
-      table(['mode', 'req/s', 'images/s', 'vs offline', 'p50 ms', 'p99 ms', 'errors', 'mean batch', 'healthz p50', 'healthz p99'], rows),
+      table(
+        [
+          'mode',
+          'req/s',
+          'images/s',
+          'vs offline',
+          'p50 ms',
+          'p99 ms',
+          'errors',
+          'mean batch',
+          'healthz p50',
+          'healthz p99',
+        ],
+        rows,
+      ),
       `offline extraction (extractFeatures, batch ${MAX_BATCH}): ${results.offline.imagesPerSecond} images/s (mean of ${results.offline.runs.join(' and ')}, before and after the batched run)`,
     );
   }
@@ -158,7 +198,17 @@ try {
     const b = results.badInput;
     out.push(
       `\nbad input: ${b.rounds} rounds, each case sent concurrently`,
-      table(['case', 'expected', 'got', 'pass'], b.cases.map((c) => [c.name, c.expected, Object.entries(c.seen).map(([s, n]) => `${s}×${n}`).join(' '), c.pass ? 'yes' : 'NO'])),
+      table(
+        ['case', 'expected', 'got', 'pass'],
+        b.cases.map((c) => [
+          c.name,
+          c.expected,
+          Object.entries(c.seen)
+            .map(([s, n]) => `${s}×${n}`)
+            .join(' '),
+          c.pass ? 'yes' : 'NO',
+        ]),
+      ),
       `RSS: ${b.rssStartMiB} MiB before, peak ${b.rssPeakMiB} MiB, ${b.rssEndMiB} MiB after (${b.rssChangePercent >= 0 ? '+' : ''}${b.rssChangePercent} %); still serving: ${b.stillServing ? 'yes' : 'NO'}`,
     );
   }
@@ -166,7 +216,10 @@ try {
   const dir = join(REPO_ROOT, 'bench', 'results');
   await mkdir(dir, { recursive: true });
   const file = join(dir, `api-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  await writeFile(file, `${JSON.stringify({ kind: 'api', machine, connections, durationS, inputSize: INPUT_SIZE, serverThreads, offlineThreads, ...results }, null, 2)}\n`);
+  await writeFile(
+    file,
+    `${JSON.stringify({ kind: 'api', machine, connections, durationS, inputSize: INPUT_SIZE, serverThreads, offlineThreads, ...results }, null, 2)}\n`,
+  );
   process.stdout.write(`wrote ${file}\n`);
   const failed =
     (results.badInput && (!results.badInput.stillServing || results.badInput.cases.some((c) => !c.pass))) ||

@@ -14,7 +14,10 @@ export async function offlineExtraction(options: {
   batchSize: number;
   threads?: number;
 }): Promise<{ imagesPerSecond: number; images: number; durationMs: number }> {
-  const session = await createWorkerSession({ model: options.model, ...(options.threads ? { threads: options.threads } : {}) });
+  const session = await createWorkerSession({
+    model: options.model,
+    ...(options.threads ? { threads: options.threads } : {}),
+  });
   try {
     const samples: DatasetSample[] = Array.from({ length: options.count }, (_, i) => {
       const bytes = options.images[i % options.images.length] as Uint8Array;

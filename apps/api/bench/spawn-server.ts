@@ -14,8 +14,23 @@ export interface ServerProcess {
 const API_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** Starts the API in its own process on 127.0.0.1 (any free port) and resolves once it reports ready. */
-export async function spawnServer(options: { model: string; home: string; args?: string[] }): Promise<ServerProcess> {
-  const args = ['--import', 'tsx', 'src/bin.ts', '--model', options.model, '--host', '127.0.0.1', '--port', '0', ...(options.args ?? [])];
+export async function spawnServer(options: {
+  model: string;
+  home: string;
+  args?: string[];
+}): Promise<ServerProcess> {
+  const args = [
+    '--import',
+    'tsx',
+    'src/bin.ts',
+    '--model',
+    options.model,
+    '--host',
+    '127.0.0.1',
+    '--port',
+    '0',
+    ...(options.args ?? []),
+  ];
   const child = spawn(process.execPath, args, {
     cwd: API_ROOT,
     env: { ...process.env, HEADSTART_HOME: options.home, HEADSTART_OFFLINE: '1' },

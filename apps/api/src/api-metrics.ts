@@ -51,8 +51,14 @@ export function createApiMetrics(options: { queueDepth: () => number; now?: () =
     help: 'How long the oldest image of a batch waited in the queue.',
     buckets: LATENCY_BUCKETS_S,
   });
-  const images = registry.counter({ name: 'headstart_images_total', help: 'Images answered by /v1/predict and /v1/embed.' });
-  const batchFailures = registry.counter({ name: 'headstart_batch_failures_total', help: 'Backbone runs that failed.' });
+  const images = registry.counter({
+    name: 'headstart_images_total',
+    help: 'Images answered by /v1/predict and /v1/embed.',
+  });
+  const batchFailures = registry.counter({
+    name: 'headstart_batch_failures_total',
+    help: 'Backbone runs that failed.',
+  });
   // Completed runs in the rate window: [time in ms, images].
   const recent: [number, number][] = [];
   const prune = () => {
@@ -63,8 +69,16 @@ export function createApiMetrics(options: { queueDepth: () => number; now?: () =
     prune();
     return recent.reduce((sum, [, n]) => sum + n, 0) / RATE_WINDOW_S;
   };
-  registry.gauge({ name: 'headstart_queue_depth', help: 'Images waiting for the backbone.', read: options.queueDepth });
-  registry.gauge({ name: 'headstart_inflight_requests', help: 'Requests being handled.', read: () => inFlight });
+  registry.gauge({
+    name: 'headstart_queue_depth',
+    help: 'Images waiting for the backbone.',
+    read: options.queueDepth,
+  });
+  registry.gauge({
+    name: 'headstart_inflight_requests',
+    help: 'Requests being handled.',
+    read: () => inFlight,
+  });
   registry.gauge({
     name: 'headstart_images_per_second',
     help: `Images per second through the backbone, averaged over the last ${RATE_WINDOW_S} s.`,

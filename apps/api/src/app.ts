@@ -63,7 +63,12 @@ export function createApp(deps: AppDeps): Hono {
       done();
       const path = routePath(c, -1);
       const route = (API_ROUTES as readonly string[]).includes(path) ? path : 'unmatched';
-      metrics.recordRequest({ route, method: c.req.method, status: c.res.status, durationMs: performance.now() - started });
+      metrics.recordRequest({
+        route,
+        method: c.req.method,
+        status: c.res.status,
+        durationMs: performance.now() - started,
+      });
     }
   });
 
@@ -98,7 +103,13 @@ export function createApp(deps: AppDeps): Hono {
   });
 
   app.notFound((c) =>
-    sendError(c, new HttpError('NOT_FOUND', `No route ${c.req.method} ${c.req.path}; see GET /openapi.json for the routes.`)),
+    sendError(
+      c,
+      new HttpError(
+        'NOT_FOUND',
+        `No route ${c.req.method} ${c.req.path}; see GET /openapi.json for the routes.`,
+      ),
+    ),
   );
   app.onError((error, c) => sendError(c, error, log));
   return app;

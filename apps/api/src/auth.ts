@@ -19,7 +19,9 @@ export function bearerAuth(options: { apiKey: string; except: readonly string[] 
     if (!match || !timingSafeEqual(digest(match[1] as string), expected)) {
       throw new HttpError(
         'UNAUTHORIZED',
-        match ? 'The bearer token is not valid.' : 'This server needs an API key: send Authorization: Bearer <key>.',
+        match
+          ? 'The bearer token is not valid.'
+          : 'This server needs an API key: send Authorization: Bearer <key>.',
         { headers: { 'WWW-Authenticate': 'Bearer realm="headstart"' } },
       );
     }

@@ -14,6 +14,6 @@ try {
     await startServer({ config, log, handleSignals: true });
   }
 } catch (error) {
-  log(`error ${isHeadstartError(error) ? error.message : (error as Error).stack ?? String(error)}`);
+  log(`error ${isHeadstartError(error) ? error.message : ((error as Error).stack ?? String(error))}`);
   process.exitCode = isHeadstartError(error, 'INVALID_OPTION') ? 2 : 1;
 }

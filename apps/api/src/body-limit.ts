@@ -9,7 +9,10 @@ import { HttpError } from './http-errors.ts';
  */
 export function limitBody(options: { maxBytes: number }): MiddlewareHandler {
   const tooLarge = () =>
-    new HttpError('PAYLOAD_TOO_LARGE', `The request body is over the limit of ${options.maxBytes.toLocaleString('en-US')} bytes (--max-body).`);
+    new HttpError(
+      'PAYLOAD_TOO_LARGE',
+      `The request body is over the limit of ${options.maxBytes.toLocaleString('en-US')} bytes (--max-body).`,
+    );
   const streamed = bodyLimit({
     maxSize: options.maxBytes,
     onError: () => {

@@ -50,7 +50,13 @@ export function apiUsage(): string {
     const shown = Array.isArray(fallback) ? (fallback.length > 0 ? fallback.join(',') : undefined) : fallback;
     return `  ${flag}${DESCRIPTIONS[key]}${shown !== undefined ? ` [${String(shown)}]` : ''}  (${API_ENV_VARS[key]})`;
   });
-  return ['Usage: pnpm api --model <bundle> [options]', '', 'Options (environment variable in brackets at the end):', ...rows, '  --help'].join('\n');
+  return [
+    'Usage: pnpm api --model <bundle> [options]',
+    '',
+    'Options (environment variable in brackets at the end):',
+    ...rows,
+    '  --help',
+  ].join('\n');
 }
 
 /** Parses `pnpm api` flags into config values (validated later by resolveApiConfig). */
@@ -67,7 +73,10 @@ export function parseApiArgs(argv: string[]): { values: ApiConfigInput; help: bo
       strict: true,
     });
   } catch (error) {
-    throw new HeadstartError('INVALID_OPTION', `${(error as Error).message.split('\n')[0]}; run with --help for the options.`);
+    throw new HeadstartError(
+      'INVALID_OPTION',
+      `${(error as Error).message.split('\n')[0]}; run with --help for the options.`,
+    );
   }
   const values: ApiConfigInput = {};
   for (const [key, flag] of Object.entries(FLAGS) as [keyof ApiConfig, string][]) {

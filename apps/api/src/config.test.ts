@@ -34,23 +34,49 @@ describe('resolveApiConfig', () => {
   });
 
   it('names the bad setting and what it accepts', () => {
-    expect(() => resolveApiConfig({})).toThrow(/No model bundle given; pass --model <dir> or set HEADSTART_MODEL/);
-    expect(() => resolveApiConfig({ values: { model: 'm', port: '80a' } })).toThrow('Invalid port "80a"; use a whole number from 0 to 65,535.');
-    expect(() => resolveApiConfig({ values: { model: 'm', maxBatch: '0' } })).toThrow(/Invalid max batch "0"/);
+    expect(() => resolveApiConfig({})).toThrow(
+      /No model bundle given; pass --model <dir> or set HEADSTART_MODEL/,
+    );
+    expect(() => resolveApiConfig({ values: { model: 'm', port: '80a' } })).toThrow(
+      'Invalid port "80a"; use a whole number from 0 to 65,535.',
+    );
+    expect(() => resolveApiConfig({ values: { model: 'm', maxBatch: '0' } })).toThrow(
+      /Invalid max batch "0"/,
+    );
     expect(() => resolveApiConfig({ values: { model: 'm', maxBodyBytes: 'lots' } })).toThrow(/10mb/);
-    expect(() => resolveApiConfig({ values: { model: 'm', device: 'tpu' } })).toThrow('Invalid device "tpu"; use cpu, cuda or webgpu.');
-    expect(() => resolveApiConfig({ values: { model: 'm', maxImages: 500, maxQueue: 100 } })).toThrow(/max images 500 exceeds max queue 100/);
+    expect(() => resolveApiConfig({ values: { model: 'm', device: 'tpu' } })).toThrow(
+      'Invalid device "tpu"; use cpu, cuda or webgpu.',
+    );
+    expect(() => resolveApiConfig({ values: { model: 'm', maxImages: 500, maxQueue: 100 } })).toThrow(
+      /max images 500 exceeds max queue 100/,
+    );
   });
 });
 
 describe('parseApiArgs', () => {
   it('maps flags to settings', () => {
-    const { values, help } = parseApiArgs(['--model', 'b', '--port', '81', '--max-delay-ms', '4', '--cors', '*']);
+    const { values, help } = parseApiArgs([
+      '--model',
+      'b',
+      '--port',
+      '81',
+      '--max-delay-ms',
+      '4',
+      '--cors',
+      '*',
+    ]);
     expect(help).toBe(false);
     expect(values).toEqual({ model: 'b', port: '81', maxDelayMs: '4', corsOrigins: '*' });
-    expect(resolveApiConfig({ values })).toMatchObject({ model: 'b', port: 81, maxDelayMs: 4, corsOrigins: ['*'] });
+    expect(resolveApiConfig({ values })).toMatchObject({
+      model: 'b',
+      port: 81,
+      maxDelayMs: 4,
+      corsOrigins: ['*'],
+    });
     expect(parseApiArgs(['--help']).help).toBe(true);
-    expect(apiUsage()).toMatch(/--max-batch <value>\s+most images per backbone run; 1 turns batching off \[32\]\s+\(HEADSTART_API_MAX_BATCH\)/);
+    expect(apiUsage()).toMatch(
+      /--max-batch <value>\s+most images per backbone run; 1 turns batching off \[32\]\s+\(HEADSTART_API_MAX_BATCH\)/,
+    );
   });
 
   it('refuses unknown flags', () => {

@@ -86,15 +86,33 @@ function invalid(name: string, value: unknown, allowed: string): HeadstartError 
   return new HeadstartError('INVALID_OPTION', `Invalid ${name} "${String(value)}"; use ${allowed}.`);
 }
 
-function wholeNumber(name: string, value: number | string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+function wholeNumber(
+  name: string,
+  value: number | string,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   const n = typeof value === 'number' ? value : /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
   if (!Number.isInteger(n) || n < min || n > max) {
-    throw invalid(name, value, `a whole number from ${min.toLocaleString('en-US')}${max < Number.MAX_SAFE_INTEGER ? ` to ${max.toLocaleString('en-US')}` : ' up'}`);
+    throw invalid(
+      name,
+      value,
+      `a whole number from ${min.toLocaleString('en-US')}${max < Number.MAX_SAFE_INTEGER ? ` to ${max.toLocaleString('en-US')}` : ' up'}`,
+    );
   }
   return n;
 }
 
-const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, k: 1024, mb: 1024 ** 2, m: 1024 ** 2, gb: 1024 ** 3, g: 1024 ** 3 };
+const SIZE_UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  kb: 1024,
+  k: 1024,
+  mb: 1024 ** 2,
+  m: 1024 ** 2,
+  gb: 1024 ** 3,
+  g: 1024 ** 3,
+};
 
 /** A byte count: `10485760`, `512kb`, `10mb` (binary units). */
 function byteSize(name: string, value: number | string): number {
@@ -102,7 +120,8 @@ function byteSize(name: string, value: number | string): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(value);
   const unit = SIZE_UNITS[(match?.[2] ?? '').toLowerCase()];
   const bytes = match && unit !== undefined ? Math.floor(Number(match[1]) * unit) : Number.NaN;
-  if (!Number.isInteger(bytes) || bytes < 1) throw invalid(name, value, 'a size in bytes such as 10485760, 512kb or 10mb');
+  if (!Number.isInteger(bytes) || bytes < 1)
+    throw invalid(name, value, 'a size in bytes such as 10485760, 512kb or 10mb');
   return bytes;
 }
 
@@ -148,7 +167,10 @@ export function resolveApiConfig(options: { values?: ApiConfigInput; env?: NodeJ
   const cors = pick('corsOrigins');
   const corsOrigins = Array.isArray(cors)
     ? cors.map(String)
-    : (text(cors) ?? '').split(',').map((o) => o.trim()).filter((o) => o !== '');
+    : (text(cors) ?? '')
+        .split(',')
+        .map((o) => o.trim())
+        .filter((o) => o !== '');
   const threads = num('threads');
   const apiKey = str('apiKey');
   const home = str('home');
@@ -156,7 +178,11 @@ export function resolveApiConfig(options: { values?: ApiConfigInput; env?: NodeJ
     model,
     port: wholeNumber('port', num('port') ?? d.port, 0, 65_535),
     host: str('host') ?? d.host,
-    device: oneOf('device', str('device') ?? d.device, DEVICES.filter((x) => x !== 'wasm')),
+    device: oneOf(
+      'device',
+      str('device') ?? d.device,
+      DEVICES.filter((x) => x !== 'wasm'),
+    ),
     threads: threads !== undefined ? wholeNumber('threads', threads, 1, 1024) : defaultServingThreads(),
     tfjsBackend: oneOf('tfjs backend', str('tfjsBackend') ?? d.tfjsBackend, TFJS_BACKEND_CHOICES),
     maxBatch: wholeNumber('max batch', num('maxBatch') ?? d.maxBatch, 1, 4096),

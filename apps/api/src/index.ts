@@ -14,5 +14,12 @@ export { parseApiArgs, apiUsage } from './cli-args.ts';
 export { createModelHolder, type ModelHolder, type ReloadResult, type HolderStatus } from './model-holder.ts';
 export { loadServingModel, type ServingModel, type LoadServingModelOptions } from './serving-model.ts';
 export { createApiMetrics, type ApiMetrics } from './api-metrics.ts';
-export { HTTP_STATUS, HTTP_ERROR_CODES, HttpError, type ApiErrorCode, type HttpErrorCode, type ErrorBody } from './http-errors.ts';
+export {
+  HTTP_STATUS,
+  HTTP_ERROR_CODES,
+  HttpError,
+  type ApiErrorCode,
+  type HttpErrorCode,
+  type ErrorBody,
+} from './http-errors.ts';
 export { openApiDocument } from './openapi.ts';

@@ -88,7 +88,9 @@ export function createModelHolder(options: {
       if (!model || status === 'closed') {
         throw new HttpError(
           'NOT_READY',
-          status === 'closed' ? 'The server is shutting down.' : 'The model is not loaded yet; retry shortly.',
+          status === 'closed'
+            ? 'The server is shutting down.'
+            : 'The model is not loaded yet; retry shortly.',
           { headers: { 'Retry-After': '1' } },
         );
       }
@@ -103,7 +105,8 @@ export function createModelHolder(options: {
     reload() {
       return serialised(async () => {
         const previous = current;
-        if (!previous) throw new HttpError('NOT_READY', 'No model is loaded yet; wait for /readyz before reloading.');
+        if (!previous)
+          throw new HttpError('NOT_READY', 'No model is loaded yet; wait for /readyz before reloading.');
         const t0 = performance.now();
         const next = await options.load(previous);
         current = next;

@@ -9,7 +9,9 @@ const imageBody = {
   required: true,
   description: 'One raw image, several `image` file fields, or base64 strings in JSON.',
   content: {
-    ...Object.fromEntries(IMAGE_MEDIA_TYPES.map((t) => [t, { schema: { type: 'string', format: 'binary' } }])),
+    ...Object.fromEntries(
+      IMAGE_MEDIA_TYPES.map((t) => [t, { schema: { type: 'string', format: 'binary' } }]),
+    ),
     'multipart/form-data': {
       schema: {
         type: 'object',
@@ -28,7 +30,9 @@ const imageBody = {
 };
 
 const inferenceErrors = {
-  400: error('Corrupt, truncated or empty image (the message names which), bad base64, bad JSON or bad topK.'),
+  400: error(
+    'Corrupt, truncated or empty image (the message names which), bad base64, bad JSON or bad topK.',
+  ),
   401: error('Missing or wrong bearer token (only when HEADSTART_API_KEY is set).'),
   413: error('Body, image count or decoded pixel count over the limit.'),
   415: error('Content type or image format not accepted.'),
@@ -81,7 +85,10 @@ const schemas = {
       dim: { type: 'integer' },
       embeddings: {
         type: 'array',
-        items: { type: 'object', properties: { image: { type: 'string' }, features: { type: 'array', items: { type: 'number' } } } },
+        items: {
+          type: 'object',
+          properties: { image: { type: 'string' }, features: { type: 'array', items: { type: 'number' } } },
+        },
       },
       timing,
     },
@@ -110,7 +117,8 @@ export function openApiDocument(options: { version: string }) {
     info: {
       title: 'Headstart prediction API',
       version: options.version,
-      description: 'Classifies images with a Headstart model bundle: the same preprocessing, backbone and head as `headstart predict`.',
+      description:
+        'Classifies images with a Headstart model bundle: the same preprocessing, backbone and head as `headstart predict`.',
     },
     components: { schemas, securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     security: bearer,
@@ -120,42 +128,76 @@ export function openApiDocument(options: { version: string }) {
           summary: 'Classify one or more images.',
           parameters: [{ name: 'topK', in: 'query', schema: { type: 'integer', minimum: 1, default: 3 } }],
           requestBody: imageBody,
-          responses: { 200: { description: 'One prediction per image, in order.', content: json(ref('PredictResponse')) }, ...inferenceErrors },
+          responses: {
+            200: {
+              description: 'One prediction per image, in order.',
+              content: json(ref('PredictResponse')),
+            },
+            ...inferenceErrors,
+          },
         },
       },
       '/v1/embed': {
         post: {
           summary: 'The pooled backbone feature vector of each image (before the head standardises it).',
           requestBody: imageBody,
-          responses: { 200: { description: 'One vector per image.', content: json(ref('EmbedResponse')) }, ...inferenceErrors },
+          responses: {
+            200: { description: 'One vector per image.', content: json(ref('EmbedResponse')) },
+            ...inferenceErrors,
+          },
         },
       },
       '/v1/model': {
-        get: { summary: 'Labels, backbone, preprocessing and metrics of the served bundle.', responses: { 200: { description: 'The model.', content: json(ref('Model')) } } },
+        get: {
+          summary: 'Labels, backbone, preprocessing and metrics of the served bundle.',
+          responses: { 200: { description: 'The model.', content: json(ref('Model')) } },
+        },
       },
       '/v1/model/reload': {
         post: {
           summary: 'Load the bundle again and swap it in atomically (SIGHUP does the same).',
           responses: {
-            200: { description: 'Swapped in; in-flight requests finished on the old model.', content: json({ type: 'object' }) },
+            200: {
+              description: 'Swapped in; in-flight requests finished on the old model.',
+              content: json({ type: 'object' }),
+            },
             500: error('The new bundle could not be loaded; the old one keeps serving.'),
           },
         },
       },
-      '/healthz': { get: { summary: 'Alive (no auth).', security: [], responses: { 200: { description: 'Alive.', content: json({ type: 'object' }) } } } },
+      '/healthz': {
+        get: {
+          summary: 'Alive (no auth).',
+          security: [],
+          responses: { 200: { description: 'Alive.', content: json({ type: 'object' }) } },
+        },
+      },
       '/readyz': {
         get: {
           summary: 'Bundle loaded and backbone warm; names the execution provider.',
-          responses: { 200: { description: 'Ready.', content: json({ type: 'object' }) }, 503: { description: 'Loading or stopping.' } },
+          responses: {
+            200: { description: 'Ready.', content: json({ type: 'object' }) },
+            503: { description: 'Loading or stopping.' },
+          },
         },
       },
       '/metrics': {
         get: {
           summary: 'Prometheus metrics: requests, latency, batch sizes, queue depth, images/s.',
-          responses: { 200: { description: 'Prometheus text format 0.0.4.', content: { 'text/plain': { schema: { type: 'string' } } } } },
+          responses: {
+            200: {
+              description: 'Prometheus text format 0.0.4.',
+              content: { 'text/plain': { schema: { type: 'string' } } },
+            },
+          },
         },
       },
-      '/openapi.json': { get: { summary: 'This document.', responses: { 200: { description: 'OpenAPI 3.1.', content: json({ type: 'object' }) } } } },
+      '/openapi.json': {
+        get: {
+          summary: 'This document.',
+          responses: { 200: { description: 'OpenAPI 3.1.', content: json({ type: 'object' }) } },
+        },
+      },
     },
   };
 }

@@ -58,7 +58,9 @@ export function createRegistry(): Registry {
       metrics.push({
         render: () =>
           [`# HELP ${name} ${help}`, `# TYPE ${name} counter`]
-            .concat([...series.values()].map((s) => `${name}${formatLabels(s.labels)} ${formatValue(s.value)}`))
+            .concat(
+              [...series.values()].map((s) => `${name}${formatLabels(s.labels)} ${formatValue(s.value)}`),
+            )
             .join('\n'),
       });
       return {
@@ -107,7 +109,9 @@ export function createRegistry(): Registry {
       };
     },
     gauge({ name, help, read }) {
-      metrics.push({ render: () => `# HELP ${name} ${help}\n# TYPE ${name} gauge\n${name} ${formatValue(read())}` });
+      metrics.push({
+        render: () => `# HELP ${name} ${help}\n# TYPE ${name} gauge\n${name} ${formatValue(read())}`,
+      });
     },
     render: () => `${metrics.map((m) => m.render()).join('\n')}\n`,
   };

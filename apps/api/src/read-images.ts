@@ -24,7 +24,10 @@ function tooMany(count: number, maxImages: number): HttpError {
 /** Decodes one base64 (or base64url, or `data:` URL) string strictly; garbage is refused, not skipped. */
 function fromBase64(value: unknown, name: string): Uint8Array {
   if (typeof value !== 'string') {
-    throw new HeadstartError('INVALID_OPTION', `${name} is ${value === null ? 'null' : typeof value}; send each image as a base64 string.`);
+    throw new HeadstartError(
+      'INVALID_OPTION',
+      `${name} is ${value === null ? 'null' : typeof value}; send each image as a base64 string.`,
+    );
   }
   const body = value.startsWith('data:') ? value.slice(value.indexOf(',') + 1) : value;
   const compact = body.replace(/\s+/g, '');
@@ -39,11 +42,17 @@ async function readJson(req: HonoRequest, maxImages: number): Promise<UploadedIm
   try {
     body = await req.json();
   } catch {
-    throw new HeadstartError('INVALID_OPTION', 'The body is not valid JSON; send { "images": ["<base64>", …] }.');
+    throw new HeadstartError(
+      'INVALID_OPTION',
+      'The body is not valid JSON; send { "images": ["<base64>", …] }.',
+    );
   }
   const images = (body as { images?: unknown } | null)?.images;
   if (!Array.isArray(images)) {
-    throw new HeadstartError('INVALID_OPTION', 'The JSON body has no "images" array; send { "images": ["<base64>", …] }.');
+    throw new HeadstartError(
+      'INVALID_OPTION',
+      'The JSON body has no "images" array; send { "images": ["<base64>", …] }.',
+    );
   }
   if (images.length > maxImages) throw tooMany(images.length, maxImages);
   return images.map((value, i) => ({ name: `images[${i}]`, bytes: fromBase64(value, `images[${i}]`) }));
@@ -61,7 +70,10 @@ async function readMultipart(req: HonoRequest, maxImages: number): Promise<Uploa
   return Promise.all(
     parts.map(async (part, i) => {
       if (typeof part === 'string') {
-        throw new HeadstartError('INVALID_OPTION', `Form field image[${i}] is text; send each image as a file part.`);
+        throw new HeadstartError(
+          'INVALID_OPTION',
+          `Form field image[${i}] is text; send each image as a file part.`,
+        );
       }
       const name = part.name ? `image[${i}] (${part.name})` : `image[${i}]`;
       return { name, bytes: new Uint8Array(await part.arrayBuffer()) };

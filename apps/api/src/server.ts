@@ -38,8 +38,15 @@ export interface RunningServer {
 async function listen(server: Server, config: ApiConfig): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
-      const reason = error.code === 'EADDRINUSE' ? 'is already in use' : `cannot be used (${error.code ?? error.message})`;
-      reject(new HeadstartError('INVALID_OPTION', `Address ${config.host}:${config.port} ${reason}; choose another --port or --host.`, { cause: error }));
+      const reason =
+        error.code === 'EADDRINUSE' ? 'is already in use' : `cannot be used (${error.code ?? error.message})`;
+      reject(
+        new HeadstartError(
+          'INVALID_OPTION',
+          `Address ${config.host}:${config.port} ${reason}; choose another --port or --host.`,
+          { cause: error },
+        ),
+      );
     };
     server.once('error', onError);
     server.once('listening', () => {
@@ -118,8 +125,12 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     };
     const reload = () => {
       holder.reload().then(
-        (r) => log(`SIGHUP: reloaded ${r.model} (backbone ${r.backboneReused ? 'reused' : 'reopened'}) in ${r.durationMs} ms`),
-        (error: unknown) => log(`SIGHUP: reload failed, still serving the old model: ${(error as Error).message}`),
+        (r) =>
+          log(
+            `SIGHUP: reloaded ${r.model} (backbone ${r.backboneReused ? 'reused' : 'reopened'}) in ${r.durationMs} ms`,
+          ),
+        (error: unknown) =>
+          log(`SIGHUP: reload failed, still serving the old model: ${(error as Error).message}`),
       );
     };
     signalHandlers.push(['SIGTERM', stop('SIGTERM')], ['SIGINT', stop('SIGINT')], ['SIGHUP', reload]);

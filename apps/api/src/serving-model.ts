@@ -1,6 +1,11 @@
 import { resolve } from 'node:path';
 import type { BackboneSession, BackboneSpec, BundleContents, Device, LoadedModel } from '@headstart/core';
-import { createSharpDecoder, createWorkerSession, locateBundleBackbone, readBundleDir } from '@headstart/core/node';
+import {
+  createSharpDecoder,
+  createWorkerSession,
+  locateBundleBackbone,
+  readBundleDir,
+} from '@headstart/core/node';
 import {
   blankImageTensors,
   createDynamicBatcher,
@@ -64,7 +69,11 @@ const MAX_WARMUP_BATCH = 64;
  */
 const BATCHES_IN_FLIGHT = 2;
 
-async function openBackbone(options: LoadServingModelOptions, bundle: BundleContents, dir: string): Promise<SharedBackbone> {
+async function openBackbone(
+  options: LoadServingModelOptions,
+  bundle: BundleContents,
+  dir: string,
+): Promise<SharedBackbone> {
   const located = await locateBundleBackbone({
     manifest: bundle.manifest,
     bundleDir: dir,
@@ -76,7 +85,13 @@ async function openBackbone(options: LoadServingModelOptions, bundle: BundleCont
     ...(options.threads ? { threads: options.threads } : {}),
   });
   const session = options.wrapSession ? options.wrapSession(opened) : opened;
-  return { session, spec: located.spec, sha256: bundle.manifest.backbone.sha256, source: located.source, users: 0 };
+  return {
+    session,
+    spec: located.spec,
+    sha256: bundle.manifest.backbone.sha256,
+    source: located.source,
+    users: 0,
+  };
 }
 
 /**

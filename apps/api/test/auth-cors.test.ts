@@ -48,7 +48,9 @@ describe('bearer-token auth', () => {
       headers: { 'content-type': 'image/png', authorization: `Bearer ${KEY}` },
     });
     expect(res.status).toBe(200);
-    expect((await secured.app.request('/readyz', { headers: { authorization: `bearer ${KEY}` } })).status).toBe(200);
+    expect(
+      (await secured.app.request('/readyz', { headers: { authorization: `bearer ${KEY}` } })).status,
+    ).toBe(200);
   });
 
   it('needs no token when no key is configured', async () => {

@@ -26,15 +26,19 @@ export function testBundle() {
  * The API over the shared test bundle, as startServer wires it but without a socket: drive it with
  * `app.request()`. `values` override the config; `dir` serves another bundle.
  */
-export async function openTestApp(options: {
-  values?: ApiConfigInput;
-  dir?: string;
-  wrapSession?: (session: BackboneSession) => BackboneSession;
-  decodeLimiter?: Limiter;
-} = {}): Promise<TestApp> {
+export async function openTestApp(
+  options: {
+    values?: ApiConfigInput;
+    dir?: string;
+    wrapSession?: (session: BackboneSession) => BackboneSession;
+    decodeLimiter?: Limiter;
+  } = {},
+): Promise<TestApp> {
   const bundle = testBundle();
   await ensureTfjs({ backend: 'wasm' });
-  const config = resolveApiConfig({ values: { model: options.dir ?? bundle.dir, home: bundle.home, threads: 1, ...options.values } });
+  const config = resolveApiConfig({
+    values: { model: options.dir ?? bundle.dir, home: bundle.home, threads: 1, ...options.values },
+  });
   const { app, holder, metrics } = createApi({
     config,
     tfjsBackend: 'wasm',
@@ -62,7 +66,8 @@ export function createGate(options: { holds?: (dims: readonly number[]) => boole
         executionProvider: session.executionProvider,
         async run(input, dims) {
           runs++;
-          while (!open && (options.holds?.(dims) ?? true)) await new Promise<void>((resolve) => waiters.push(resolve));
+          while (!open && (options.holds?.(dims) ?? true))
+            await new Promise<void>((resolve) => waiters.push(resolve));
           return session.run(input, dims);
         },
         dispose: () => session.dispose(),
@@ -125,5 +130,7 @@ export function pixelBombPng(options: { width: number; height: number }): Uint8A
   ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB, deflate, no filter, no interlace
   const rows = deflateSync(Buffer.alloc(64 * (1 + options.width * 3)));
   const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return new Uint8Array(Buffer.concat([signature, chunk('IHDR', ihdr), chunk('IDAT', rows), chunk('IEND', new Uint8Array(0))]));
+  return new Uint8Array(
+    Buffer.concat([signature, chunk('IHDR', ihdr), chunk('IDAT', rows), chunk('IEND', new Uint8Array(0))]),
+  );
 }

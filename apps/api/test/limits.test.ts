@@ -18,10 +18,19 @@ beforeAll(async () => {
 afterAll(() => api.close());
 
 function post(body: BodyInit, type?: string, path = '/v1/predict') {
-  return api.app.request(path, { method: 'POST', body, ...(type ? { headers: { 'content-type': type } } : {}) });
+  return api.app.request(path, {
+    method: 'POST',
+    body,
+    ...(type ? { headers: { 'content-type': type } } : {}),
+  });
 }
 
-async function expectError(res: Response, status: number, code: string, message?: RegExp): Promise<ErrorJson> {
+async function expectError(
+  res: Response,
+  status: number,
+  code: string,
+  message?: RegExp,
+): Promise<ErrorJson> {
   expect(res.status).toBe(status);
   expect(res.headers.get('content-type')).toMatch(/^application\/json/);
   const body = (await res.json()) as ErrorJson;
@@ -42,7 +51,11 @@ describe('request limits and bad input', () => {
   it('413 for a body over the limit, by Content-Length and when streamed', async () => {
     const big = new Uint8Array(65 * 1024);
     await expectError(
-      await api.app.request('/v1/predict', { method: 'POST', body: big, headers: { 'content-type': 'image/png', 'content-length': String(big.length) } }),
+      await api.app.request('/v1/predict', {
+        method: 'POST',
+        body: big,
+        headers: { 'content-type': 'image/png', 'content-length': String(big.length) },
+      }),
       413,
       'PAYLOAD_TOO_LARGE',
       /65,536 bytes/,
@@ -64,7 +77,12 @@ describe('request limits and bad input', () => {
     const bomb = pixelBombPng({ width: 20_000, height: 20_000 });
     expect(bomb.length).toBeLessThan(20_000);
     const started = Date.now();
-    await expectError(await post(bomb, 'image/png'), 413, 'IMAGE_TOO_LARGE', /20000×20000 \(400,000,000 pixels\); the limit is 1,000,000/);
+    await expectError(
+      await post(bomb, 'image/png'),
+      413,
+      'IMAGE_TOO_LARGE',
+      /20000×20000 \(400,000,000 pixels\); the limit is 1,000,000/,
+    );
     expect(Date.now() - started).toBeLessThan(1000);
     await expectStillServing();
   });
@@ -72,7 +90,8 @@ describe('request limits and bad input', () => {
   it('415 for an unsupported content type or image format', async () => {
     await expectError(await post('hello', 'text/plain'), 415, 'UNSUPPORTED_MEDIA_TYPE', /"text\/plain"/);
     await expectError(await post(png), 415, 'UNSUPPORTED_MEDIA_TYPE');
-    const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>';
+    const svg =
+      '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>';
     const form = new FormData();
     form.append('image', new Blob([svg], { type: 'image/svg+xml' }), 'x.svg');
     await expectError(await post(form), 415, 'UNSUPPORTED_MEDIA_TYPE', /svg/);
@@ -80,8 +99,18 @@ describe('request limits and bad input', () => {
   });
 
   it('400 naming the image for corrupt, truncated or empty images', async () => {
-    await expectError(await post(png.slice(0, png.length / 2), 'image/png'), 400, 'IMAGE_DECODE_FAILED', /"image"/);
-    await expectError(await post(jpeg.slice(0, jpeg.length / 2), 'image/jpeg'), 400, 'IMAGE_DECODE_FAILED', /"image"/);
+    await expectError(
+      await post(png.slice(0, png.length / 2), 'image/png'),
+      400,
+      'IMAGE_DECODE_FAILED',
+      /"image"/,
+    );
+    await expectError(
+      await post(jpeg.slice(0, jpeg.length / 2), 'image/jpeg'),
+      400,
+      'IMAGE_DECODE_FAILED',
+      /"image"/,
+    );
     await expectError(await post(new Uint8Array(0), 'image/png'), 400, 'IMAGE_DECODE_FAILED', /empty/);
     const form = new FormData();
     form.append('image', new Blob([png], { type: 'image/png' }), 'good.png');
@@ -92,31 +121,69 @@ describe('request limits and bad input', () => {
 
   it('400 for base64 garbage, bad JSON and missing images', async () => {
     const good = Buffer.from(png).toString('base64');
-    await expectError(await post(JSON.stringify({ images: [good, '%%% not base64 %%%'] }), 'application/json'), 400, 'IMAGE_DECODE_FAILED', /images\[1\].*not valid base64/);
-    await expectError(await post(JSON.stringify({ images: [good, 'AAAAAAAA'] }), 'application/json'), 400, 'IMAGE_DECODE_FAILED', /images\[1\]/);
-    await expectError(await post('{"images": [', 'application/json'), 400, 'INVALID_OPTION', /not valid JSON/);
-    await expectError(await post('{"pictures": []}', 'application/json'), 400, 'INVALID_OPTION', /"images" array/);
+    await expectError(
+      await post(JSON.stringify({ images: [good, '%%% not base64 %%%'] }), 'application/json'),
+      400,
+      'IMAGE_DECODE_FAILED',
+      /images\[1\].*not valid base64/,
+    );
+    await expectError(
+      await post(JSON.stringify({ images: [good, 'AAAAAAAA'] }), 'application/json'),
+      400,
+      'IMAGE_DECODE_FAILED',
+      /images\[1\]/,
+    );
+    await expectError(
+      await post('{"images": [', 'application/json'),
+      400,
+      'INVALID_OPTION',
+      /not valid JSON/,
+    );
+    await expectError(
+      await post('{"pictures": []}', 'application/json'),
+      400,
+      'INVALID_OPTION',
+      /"images" array/,
+    );
     await expectError(await post('{"images": []}', 'application/json'), 400, 'INVALID_OPTION', /no images/);
-    await expectError(await post(JSON.stringify({ images: [42] }), 'application/json'), 400, 'INVALID_OPTION', /images\[0\] is number/);
+    await expectError(
+      await post(JSON.stringify({ images: [42] }), 'application/json'),
+      400,
+      'INVALID_OPTION',
+      /images\[0\] is number/,
+    );
     // A data: URL is accepted, as a browser's FileReader gives it.
-    expect((await post(JSON.stringify({ images: [`data:image/png;base64,${good}`] }), 'application/json')).status).toBe(200);
+    expect(
+      (await post(JSON.stringify({ images: [`data:image/png;base64,${good}`] }), 'application/json')).status,
+    ).toBe(200);
   });
 
   it('the same limits hold on /v1/embed', async () => {
     await expectError(await post('hello', 'text/plain', '/v1/embed'), 415, 'UNSUPPORTED_MEDIA_TYPE');
-    await expectError(await post(pixelBombPng({ width: 20_000, height: 20_000 }), 'image/png', '/v1/embed'), 413, 'IMAGE_TOO_LARGE');
+    await expectError(
+      await post(pixelBombPng({ width: 20_000, height: 20_000 }), 'image/png', '/v1/embed'),
+      413,
+      'IMAGE_TOO_LARGE',
+    );
   });
 });
 
 describe('overload', () => {
   it('503 with Retry-After when the queue is full, then serves again', async () => {
     const gate = createGate();
-    const small = await openTestApp({ values: { maxQueue: 2, maxImages: 2, maxBatch: 1, maxDelayMs: 0 }, wrapSession: gate.wrap });
+    const small = await openTestApp({
+      values: { maxQueue: 2, maxImages: 2, maxBatch: 1, maxDelayMs: 0 },
+      wrapSession: gate.wrap,
+    });
     try {
       gate.shut();
       const runsBefore = gate.runs;
       const request = (body: BodyInit, type?: string) =>
-        small.app.request('/v1/predict', { method: 'POST', body, ...(type ? { headers: { 'content-type': type } } : {}) });
+        small.app.request('/v1/predict', {
+          method: 'POST',
+          body,
+          ...(type ? { headers: { 'content-type': type } } : {}),
+        });
       const pair = () => {
         const form = new FormData();
         form.append('image', new Blob([png], { type: 'image/png' }), 'a.png');
@@ -146,10 +213,18 @@ describe('overload', () => {
     const slow = await openTestApp({ values: { timeoutMs: 150 }, wrapSession: gate.wrap });
     try {
       gate.shut();
-      const res = await slow.app.request('/v1/predict', { method: 'POST', body: png, headers: { 'content-type': 'image/png' } });
+      const res = await slow.app.request('/v1/predict', {
+        method: 'POST',
+        body: png,
+        headers: { 'content-type': 'image/png' },
+      });
       await expectError(res, 504, 'TIMEOUT', /within 150 ms/);
       gate.open();
-      const ok = await slow.app.request('/v1/predict', { method: 'POST', body: png, headers: { 'content-type': 'image/png' } });
+      const ok = await slow.app.request('/v1/predict', {
+        method: 'POST',
+        body: png,
+        headers: { 'content-type': 'image/png' },
+      });
       expect(ok.status).toBe(200);
     } finally {
       gate.open();
@@ -162,17 +237,28 @@ describe('overload', () => {
     const flaky = await openTestApp({
       wrapSession: (session) => ({
         executionProvider: session.executionProvider,
-        run: (input, dims) => (fail ? Promise.reject(new TypeError('cannot read properties of undefined')) : session.run(input, dims)),
+        run: (input, dims) =>
+          fail
+            ? Promise.reject(new TypeError('cannot read properties of undefined'))
+            : session.run(input, dims),
         dispose: () => session.dispose(),
       }),
     });
     try {
       fail = true;
-      const res = await flaky.app.request('/v1/predict', { method: 'POST', body: png, headers: { 'content-type': 'image/png' } });
+      const res = await flaky.app.request('/v1/predict', {
+        method: 'POST',
+        body: png,
+        headers: { 'content-type': 'image/png' },
+      });
       const body = await expectError(res, 500, 'INTERNAL');
       expect(body.error.message).not.toMatch(/undefined/);
       fail = false;
-      const ok = await flaky.app.request('/v1/predict', { method: 'POST', body: png, headers: { 'content-type': 'image/png' } });
+      const ok = await flaky.app.request('/v1/predict', {
+        method: 'POST',
+        body: png,
+        headers: { 'content-type': 'image/png' },
+      });
       expect(ok.status).toBe(200);
     } finally {
       await flaky.close();

@@ -27,7 +27,11 @@ async function renameBundle(dir: string, id: string): Promise<void> {
 }
 
 function predict(api: TestApp) {
-  return api.app.request('/v1/predict', { method: 'POST', body: png, headers: { 'content-type': 'image/png' } });
+  return api.app.request('/v1/predict', {
+    method: 'POST',
+    body: png,
+    headers: { 'content-type': 'image/png' },
+  });
 }
 
 async function modelOf(res: Response | Promise<Response>): Promise<string> {
@@ -51,7 +55,12 @@ describe('POST /v1/model/reload', () => {
       await renameBundle(dir, 'colours-v2');
       const reload = await api.app.request('/v1/model/reload', { method: 'POST' });
       expect(reload.status).toBe(200);
-      expect(await reload.json()).toMatchObject({ reloaded: true, previous: oldId, model: 'colours-v2', backboneReused: true });
+      expect(await reload.json()).toMatchObject({
+        reloaded: true,
+        previous: oldId,
+        model: 'colours-v2',
+        backboneReused: true,
+      });
       expect(api.holder.current?.id).toBe('colours-v2');
       // The old model is still leased by the request in flight; it answers with the old bundle.
       gate.open();
@@ -107,11 +116,22 @@ describe('POST /v1/model/reload', () => {
     try {
       const before = (await (await api.app.request('/v1/model')).json()) as { backbone: { sha256: string } };
       await rm(dir, { recursive: true });
-      await makeSyntheticBundle({ dir, home: testBundle().home, arch: 'vgg11-micro', perClass: 2, epochs: 1, seed: 3 });
-      const reload = (await (await api.app.request('/v1/model/reload', { method: 'POST' })).json()) as { backboneReused: boolean };
+      await makeSyntheticBundle({
+        dir,
+        home: testBundle().home,
+        arch: 'vgg11-micro',
+        perClass: 2,
+        epochs: 1,
+        seed: 3,
+      });
+      const reload = (await (await api.app.request('/v1/model/reload', { method: 'POST' })).json()) as {
+        backboneReused: boolean;
+      };
       expect(reload.backboneReused).toBe(false);
       expect(gate.sessions).toBe(2);
-      const after = (await (await api.app.request('/v1/model')).json()) as { backbone: { sha256: string; arch: string } };
+      const after = (await (await api.app.request('/v1/model')).json()) as {
+        backbone: { sha256: string; arch: string };
+      };
       expect(after.backbone.arch).toBe('vgg11-micro');
       expect(after.backbone.sha256).not.toBe(before.backbone.sha256);
       expect((await predict(api)).status).toBe(200);

@@ -24,8 +24,15 @@ describe('a real server on loopback', () => {
   let server: RunningServer;
 
   beforeAll(async () => {
-    const config = resolveApiConfig({ values: { model: testBundle().dir, home: testBundle().home, host: HOST, port: 0, threads: 1 } });
-    server = await startServer({ config, log: (line) => lines.push(line), wrapSession: gate.wrap, handleSignals: true });
+    const config = resolveApiConfig({
+      values: { model: testBundle().dir, home: testBundle().home, host: HOST, port: 0, threads: 1 },
+    });
+    server = await startServer({
+      config,
+      log: (line) => lines.push(line),
+      wrapSession: gate.wrap,
+      handleSignals: true,
+    });
   });
   afterAll(async () => {
     gate.open();
@@ -35,7 +42,10 @@ describe('a real server on loopback', () => {
   it('starts, warms up, reports ready, and predicts', async () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(lines.some((l) => l.startsWith('ready:'))).toBe(true);
-    const ready = (await (await fetch(`${server.url}/readyz`)).json()) as { status: string; executionProvider: string };
+    const ready = (await (await fetch(`${server.url}/readyz`)).json()) as {
+      status: string;
+      executionProvider: string;
+    };
     expect(ready).toMatchObject({ status: 'ready', executionProvider: 'cpu' });
     const res = await predict(server.url);
     expect(res.status).toBe(200);
@@ -82,10 +92,14 @@ describe('a real server on loopback', () => {
 describe('the pnpm api process', () => {
   it('serves, and on SIGTERM finishes the request in flight and exits 0', async () => {
     const bin = fileURLToPath(new URL('../src/bin.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', bin, '--model', testBundle().dir, '--port', '0', '--host', HOST, '--threads', '1'], {
-      env: { ...process.env, HEADSTART_HOME: testBundle().home, HEADSTART_OFFLINE: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', bin, '--model', testBundle().dir, '--port', '0', '--host', HOST, '--threads', '1'],
+      {
+        env: { ...process.env, HEADSTART_HOME: testBundle().home, HEADSTART_OFFLINE: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -96,11 +110,20 @@ describe('the pnpm api process', () => {
       const { port } = new URL(url!);
       // Send half the body, signal, then the rest: the request is in flight when SIGTERM arrives.
       const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
-        const req = request({ host: HOST, port, method: 'POST', path: '/v1/predict', headers: { 'content-type': 'image/png', 'content-length': png.length } }, (res) => {
-          let body = '';
-          res.on('data', (c: Buffer) => (body += c.toString()));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-        });
+        const req = request(
+          {
+            host: HOST,
+            port,
+            method: 'POST',
+            path: '/v1/predict',
+            headers: { 'content-type': 'image/png', 'content-length': png.length },
+          },
+          (res) => {
+            let body = '';
+            res.on('data', (c: Buffer) => (body += c.toString()));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+          },
+        );
         req.on('error', reject);
         req.write(png.subarray(0, 100));
         setTimeout(() => {

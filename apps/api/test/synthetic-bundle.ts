@@ -1,6 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseHeadSpec, trainClassifier, type Dataset, type DatasetSample, type Pooling } from '@headstart/core';
+import {
+  parseHeadSpec,
+  trainClassifier,
+  type Dataset,
+  type DatasetSample,
+  type Pooling,
+} from '@headstart/core';
 import {
   createSampleExtractor,
   createSharpDecoder,
@@ -21,7 +27,12 @@ const CLASS_COLOURS: Record<string, [number, number, number]> = {
  * A PNG of `size`×`size` pixels: the class colour with a seeded gradient and stripe pattern, so images of
  * a class differ from each other but share their look.
  */
-export async function syntheticPng(options: { label: string; index: number; size?: number; format?: 'png' | 'jpeg' }): Promise<Uint8Array<ArrayBuffer>> {
+export async function syntheticPng(options: {
+  label: string;
+  index: number;
+  size?: number;
+  format?: 'png' | 'jpeg';
+}): Promise<Uint8Array<ArrayBuffer>> {
   const size = options.size ?? 40;
   const [r, g, b] = CLASS_COLOURS[options.label] ?? [128, 128, 128];
   const data = Buffer.alloc(size * size * 3);
@@ -35,7 +46,8 @@ export async function syntheticPng(options: { label: string; index: number; size
     }
   }
   const image = sharp(data, { raw: { width: size, height: size, channels: 3 } });
-  const out = options.format === 'jpeg' ? await image.jpeg({ quality: 90 }).toBuffer() : await image.png().toBuffer();
+  const out =
+    options.format === 'jpeg' ? await image.jpeg({ quality: 90 }).toBuffer() : await image.png().toBuffer();
   return new Uint8Array(out);
 }
 
@@ -60,7 +72,9 @@ export interface SyntheticBundleOptions {
  * opened with openFeatureBackbone, features from createSampleExtractor, bundle written by saveBundleDir)
  * on synthetic coloured PNGs, and returns the bundle's path and id.
  */
-export async function makeSyntheticBundle(options: SyntheticBundleOptions): Promise<{ dir: string; id: string; labels: string[] }> {
+export async function makeSyntheticBundle(
+  options: SyntheticBundleOptions,
+): Promise<{ dir: string; id: string; labels: string[] }> {
   const labels = options.labels ?? ['blue', 'green', 'red'];
   const perClass = options.perClass ?? 4;
   const seed = options.seed ?? 7;
@@ -70,7 +84,11 @@ export async function makeSyntheticBundle(options: SyntheticBundleOptions): Prom
   for (const label of labels) {
     for (let index = 0; index < perClass; index++) {
       const bytes = await syntheticPng({ label, index });
-      samples.push({ id: join(label, `${index}.png`), label, read: async () => ({ kind: 'encoded', bytes }) });
+      samples.push({
+        id: join(label, `${index}.png`),
+        label,
+        read: async () => ({ kind: 'encoded', bytes }),
+      });
     }
   }
   const dataset: Dataset = { name: 'colours', labels, samples, skipped: [], source: 'synthetic colours' };
@@ -83,7 +101,12 @@ export async function makeSyntheticBundle(options: SyntheticBundleOptions): Prom
   });
   try {
     const pooling = options.pooling ?? 'avg';
-    const extract = createSampleExtractor({ backbone, pooling, decode: createSharpDecoder(), cacheRoot: false });
+    const extract = createSampleExtractor({
+      backbone,
+      pooling,
+      decode: createSharpDecoder(),
+      cacheRoot: false,
+    });
     const result = await trainClassifier({
       dataset,
       extract,
@@ -101,7 +124,13 @@ export async function makeSyntheticBundle(options: SyntheticBundleOptions): Prom
       versions: { headstart: '0.1.0' },
     });
     try {
-      await saveBundleDir({ dir: options.dir, manifest: result.manifest, head: result.head, metrics: result.metrics, history: result.history });
+      await saveBundleDir({
+        dir: options.dir,
+        manifest: result.manifest,
+        head: result.head,
+        metrics: result.metrics,
+        history: result.history,
+      });
     } finally {
       result.head.model.dispose();
     }

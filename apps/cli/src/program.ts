@@ -15,7 +15,9 @@ import { registerTrainCommand } from './commands/train.ts';
 /** Builds the `headstart` command tree; actions close over `ctx`. */
 export function createProgram(ctx: CliContext): Command {
   const program = new Command('headstart')
-    .description('Image transfer learning: frozen VGG16 features in ONNX Runtime, a classifier head in TensorFlow.js.')
+    .description(
+      'Image transfer learning: frozen VGG16 features in ONNX Runtime, a classifier head in TensorFlow.js.',
+    )
     .option('--verbose', 'show stack traces and debug detail')
     .showHelpAfterError(pc.dim('(run with --help for usage)'))
     .configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: (s) => ctx.stderr.write(s) })
@@ -36,7 +38,10 @@ export function createProgram(ctx: CliContext): Command {
  * Runs the CLI on `argv` (without `node` and the script) and resolves to the exit status. The first
  * Ctrl-C asks the running command to stop after its current batch; a second one quits at once.
  */
-export async function runCli(argv: string[], io: Partial<Omit<CliContext, 'signal' | 'verbose'>> = {}): Promise<number> {
+export async function runCli(
+  argv: string[],
+  io: Partial<Omit<CliContext, 'signal' | 'verbose'>> = {},
+): Promise<number> {
   const controller = new AbortController();
   const ctx: CliContext = {
     stdout: io.stdout ?? process.stdout,

@@ -33,7 +33,10 @@ export const EXIT_CODES = {
  * The CLI's one place where failures become output: one line on stderr and an exit status; the stack only
  * with --verbose. Returns the exit status.
  */
-export function reportError(error: unknown, options: { verbose: boolean; stderr?: NodeJS.WritableStream }): number {
+export function reportError(
+  error: unknown,
+  options: { verbose: boolean; stderr?: NodeJS.WritableStream },
+): number {
   const stderr = options.stderr ?? process.stderr;
   if (error instanceof CommanderError) {
     // Commander has already printed its own one-line message (unknown option, missing argument…).
@@ -45,7 +48,9 @@ export function reportError(error: unknown, options: { verbose: boolean; stderr?
     return EXIT_CODES[error.code];
   }
   const message = error instanceof Error ? error.message : String(error);
-  stderr.write(`${pc.red('error')} ${message.split('\n')[0]}${options.verbose ? '' : pc.dim(' (run with --verbose for details)')}\n`);
+  stderr.write(
+    `${pc.red('error')} ${message.split('\n')[0]}${options.verbose ? '' : pc.dim(' (run with --verbose for details)')}\n`,
+  );
   if (options.verbose && error instanceof Error && error.stack) stderr.write(`${pc.dim(error.stack)}\n`);
   return 1;
 }

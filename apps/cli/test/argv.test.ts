@@ -37,18 +37,38 @@ describe('the headstart command line', () => {
 
   it.each([
     [['train', '--bogus'], 2, /unknown option '--bogus'/],
-    [['train', '--data', '$DATA', '--val-split', '1.5', ...micro], 2, /Invalid --val-split "1.5"; use a fraction strictly between 0 and 1/],
+    [
+      ['train', '--data', '$DATA', '--val-split', '1.5', ...micro],
+      2,
+      /Invalid --val-split "1.5"; use a fraction strictly between 0 and 1/,
+    ],
     [['train', '--data', '$DATA', '--head', 'mlp:abc', ...micro], 2, /mlp:abc/],
-    [['train', '--data', '$DATA', '--pooling', 'sum', ...micro], 2, /Unknown pooling "sum"; use flatten, avg or max\./],
+    [
+      ['train', '--data', '$DATA', '--pooling', 'sum', ...micro],
+      2,
+      /Unknown pooling "sum"; use flatten, avg or max\./,
+    ],
     [['train', '--data', '$DATA', '--preset', 'huge'], 2, /Unknown preset "huge"; use quick or tutorial\./],
     [['train', '--data', '$DATA', '--epochs', '0', ...micro], 2, /Invalid --epochs "0"/],
     [['train', '--data', '$DATA', '--device', 'tpu', ...micro], 2, /Unknown --device "tpu"/],
-    [['train', '--data', '$DATA', '--input-size', '16', '--backbone', 'vgg16-micro', '--weights', 'random'], 2, /Invalid --input-size "16"/],
+    [
+      ['train', '--data', '$DATA', '--input-size', '16', '--backbone', 'vgg16-micro', '--weights', 'random'],
+      2,
+      /Invalid --input-size "16"/,
+    ],
     [['train', '--data', '$DATA/nope'], 3, /not found: no such file or folder/],
     [['predict', '--model', '$DATA/nope', '$DATA'], 3, /does not exist|not found|No such/],
     [['train', '--data', '$DATA', '--backbone', 'vgg99'], 4, /Unknown backbone "vgg99"/],
-    [['train', '--data', '$DATA', '--weights', 'imagenet', '--backbone', 'vgg16'], 4, /ImageNet weights for vgg16 are not available/],
-    [['extract', '--data', '$DATA', '--device', 'cuda', ...micro], 5, /CUDA execution provider is not installed/],
+    [
+      ['train', '--data', '$DATA', '--weights', 'imagenet', '--backbone', 'vgg16'],
+      4,
+      /ImageNet weights for vgg16 are not available/,
+    ],
+    [
+      ['extract', '--data', '$DATA', '--device', 'cuda', ...micro],
+      5,
+      /CUDA execution provider is not installed/,
+    ],
   ])('%j exits %i with one clear line', async (argv, code, message) => {
     const r = await cli(...(argv as string[]).map((a) => a.replace('$DATA', data)));
     expect(r.err).toMatch(message as RegExp);
@@ -76,7 +96,10 @@ describe('the headstart command line', () => {
 
   it('refuses a bundle from a newer schema', async () => {
     const copy = join(ws.root, 'future');
-    await runCli(['export', '--model', bundle, '--out', copy], { stdout: captureContext().stdout, stderr: captureContext().stderr });
+    await runCli(['export', '--model', bundle, '--out', copy], {
+      stdout: captureContext().stdout,
+      stderr: captureContext().stderr,
+    });
     const manifest = JSON.parse(await readFile(join(copy, 'manifest.json'), 'utf8'));
     await writeFile(join(copy, 'manifest.json'), JSON.stringify({ ...manifest, schemaVersion: 99 }));
     const r = await cli('predict', '--model', copy, join(data, 'red'));
@@ -86,7 +109,10 @@ describe('the headstart command line', () => {
 
   it('refuses a bundle whose backbone does not match its hash', async () => {
     const copy = join(ws.root, 'tampered');
-    await runCli(['export', '--model', bundle, '--out', copy], { stdout: captureContext().stdout, stderr: captureContext().stderr });
+    await runCli(['export', '--model', bundle, '--out', copy], {
+      stdout: captureContext().stdout,
+      stderr: captureContext().stderr,
+    });
     const graph = await readFile(join(copy, 'backbone.onnx'));
     graph[graph.length - 1] = (graph[graph.length - 1]! + 1) % 256;
     await writeFile(join(copy, 'backbone.onnx'), graph);
@@ -116,7 +142,9 @@ describe('the headstart command line', () => {
   it('reports and clears the feature cache', async () => {
     const info = await cli('cache', 'info', '--json');
     const stats = JSON.parse(info.out);
-    expect(stats.contexts.reduce((n: number, c: { entries: number }) => n + c.entries, 0)).toBeGreaterThanOrEqual(18);
+    expect(
+      stats.contexts.reduce((n: number, c: { entries: number }) => n + c.entries, 0),
+    ).toBeGreaterThanOrEqual(18);
     expect((await cli('cache', 'clear')).code).toBe(0);
     expect(JSON.parse((await cli('cache', 'info', '--json')).out).contexts).toEqual([]);
   });

@@ -9,7 +9,11 @@ import type { CliContext } from '../src/context.ts';
 export const CLASS_COLOURS = { red: [220, 30, 30], green: [30, 200, 40], blue: [30, 40, 220] } as const;
 
 /** A noisy square image of one class's colour. */
-export async function classImage(label: keyof typeof CLASS_COLOURS, seed: number, size = 40): Promise<Buffer> {
+export async function classImage(
+  label: keyof typeof CLASS_COLOURS,
+  seed: number,
+  size = 40,
+): Promise<Buffer> {
   const [r, g, b] = CLASS_COLOURS[label];
   const data = Buffer.alloc(size * size * 3);
   let state = seed * 7919 + 17;
@@ -20,19 +24,30 @@ export async function classImage(label: keyof typeof CLASS_COLOURS, seed: number
     data[3 * i + 1] = Math.max(0, Math.min(255, g + noise));
     data[3 * i + 2] = Math.max(0, Math.min(255, b + noise));
   }
-  return sharp(data, { raw: { width: size, height: size, channels: 3 } }).png().toBuffer();
+  return sharp(data, { raw: { width: size, height: size, channels: 3 } })
+    .png()
+    .toBuffer();
 }
 
 /** Writes a folder-per-class dataset of `perClass` images for each of `labels`. */
-export async function writeFolderDataset(dir: string, perClass: number, labels = Object.keys(CLASS_COLOURS) as (keyof typeof CLASS_COLOURS)[]) {
+export async function writeFolderDataset(
+  dir: string,
+  perClass: number,
+  labels = Object.keys(CLASS_COLOURS) as (keyof typeof CLASS_COLOURS)[],
+) {
   for (const label of labels) {
     await mkdir(join(dir, label), { recursive: true });
-    for (let i = 0; i < perClass; i++) await writeFile(join(dir, label, `${label}-${i}.png`), await classImage(label, i + 1));
+    for (let i = 0; i < perClass; i++)
+      await writeFile(join(dir, label, `${label}-${i}.png`), await classImage(label, i + 1));
   }
 }
 
 /** A temp workspace with its own Headstart cache; `cleanup` removes it. */
-export async function createWorkspace(): Promise<{ root: string; home: string; cleanup: () => Promise<void> }> {
+export async function createWorkspace(): Promise<{
+  root: string;
+  home: string;
+  cleanup: () => Promise<void>;
+}> {
   const root = await mkdtemp(join(tmpdir(), 'headstart-cli-'));
   const home = join(root, 'home');
   process.env.HEADSTART_HOME = home;
@@ -47,7 +62,9 @@ export function stripAnsi(text: string): string {
 }
 
 /** A CliContext that records what a command prints (colour codes removed). */
-export function captureContext(options: { signal?: AbortSignal } = {}): CliContext & { out: () => string; err: () => string } {
+export function captureContext(
+  options: { signal?: AbortSignal } = {},
+): CliContext & { out: () => string; err: () => string } {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = '';

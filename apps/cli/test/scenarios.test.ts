@@ -33,7 +33,14 @@ describe('fine-tuning scenarios from the command line', () => {
 
   it('retrains block 5 with the head and writes a bundle that carries its merged conv base', async () => {
     const ctx = captureContext();
-    const result = await runTrain(ctx, { ...microTrainFlags(data, bundle), scenario: 'partial', trainableFrom: 'block5', epochs: '8', warmupEpochs: '2', lr: '0.01' });
+    const result = await runTrain(ctx, {
+      ...microTrainFlags(data, bundle),
+      scenario: 'partial',
+      trainableFrom: 'block5',
+      epochs: '8',
+      warmupEpochs: '2',
+      lr: '0.01',
+    });
     expect(result.valAccuracy).toBeGreaterThanOrEqual(0.8);
     expect(ctx.err()).toMatch(/blocks 1–4 frozen in ONNX Runtime, blocks 5–5 retrained/);
     expect(ctx.err()).toMatch(/warmup/);
@@ -45,7 +52,13 @@ describe('fine-tuning scenarios from the command line', () => {
   });
 
   it('serves the fine-tuned bundle through predict like any other', async () => {
-    const predictions = await runPredict(captureContext(), [join(data, 'red'), join(data, 'blue')], { model: bundle, topK: '3', json: true, device: 'cpu', batchSize: '8' });
+    const predictions = await runPredict(captureContext(), [join(data, 'red'), join(data, 'blue')], {
+      model: bundle,
+      topK: '3',
+      json: true,
+      device: 'cpu',
+      batchSize: '8',
+    });
     const right = predictions.filter((p) => p.ok && p.label === p.id.split('/').at(-2)).length;
     expect(right / predictions.length).toBeGreaterThanOrEqual(0.8);
   });
@@ -55,16 +68,31 @@ describe('fine-tuning scenarios from the command line', () => {
     await runExport(captureContext(), { model: bundle, out, format: 'onnx' });
     const description = JSON.parse(await readFile(join(out, 'model.json'), 'utf8'));
     const files = [join(data, 'red', 'red-0.png'), join(data, 'green', 'green-1.png')];
-    const reference = await runPredict(captureContext(), files, { model: bundle, topK: '3', json: true, device: 'cpu', batchSize: '8' });
+    const reference = await runPredict(captureContext(), files, {
+      model: bundle,
+      topK: '3',
+      json: true,
+      device: 'cpu',
+      batchSize: '8',
+    });
     const session = await ort.InferenceSession.create(await readFile(join(out, 'model.onnx')));
     for (const [i, file] of files.entries()) {
-      const { data: pixels, info } = await sharp(file).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-      const tensor = preprocessImage({ image: { width: info.width, height: info.height, data: new Uint8Array(pixels) }, spec: description.preprocess });
-      const result = await session.run({ [description.input.name]: new ort.Tensor('float32', tensor, [1, 3, 32, 32]) });
+      const { data: pixels, info } = await sharp(file)
+        .removeAlpha()
+        .raw()
+        .toBuffer({ resolveWithObject: true });
+      const tensor = preprocessImage({
+        image: { width: info.width, height: info.height, data: new Uint8Array(pixels) },
+        spec: description.preprocess,
+      });
+      const result = await session.run({
+        [description.input.name]: new ort.Tensor('float32', tensor, [1, 3, 32, 32]),
+      });
       const probabilities = result[description.output.name]!.data as Float32Array;
       const ref = reference[i]!;
       if (!ref.ok) throw new Error('reference prediction failed');
-      for (const entry of ref.top) expect(Math.abs((probabilities[entry.index] as number) - entry.probability)).toBeLessThan(1e-4);
+      for (const entry of ref.top)
+        expect(Math.abs((probabilities[entry.index] as number) - entry.probability)).toBeLessThan(1e-4);
     }
     await session.release();
   });
@@ -79,7 +107,15 @@ describe('fine-tuning scenarios from the command line', () => {
 
   it('advises a scenario with the probe accuracy and the exact command', async () => {
     const ctx = captureContext();
-    const advice = await runAdvise(ctx, { data, backbone: 'vgg16-micro', weights: 'random', backboneSeed: '7', device: 'cpu', inputSize: '32', cache: true });
+    const advice = await runAdvise(ctx, {
+      data,
+      backbone: 'vgg16-micro',
+      weights: 'random',
+      backboneSeed: '7',
+      device: 'cpu',
+      inputSize: '32',
+      cache: true,
+    });
     expect(['head', 'partial', 'scratch', 'full']).toContain(advice.scenario);
     expect(ctx.out()).toMatch(/linear probe accuracy\s+\d+\.\d\d %/);
     expect(ctx.out()).toContain('headstart train');
@@ -93,13 +129,36 @@ describe('fine-tuning scenarios from the command line', () => {
     [['--augment-shift', '2'], /augmentation needs a scenario that trains conv layers/],
     [['--scenario', 'sideways'], /Unknown scenario "sideways"/],
   ])('refuses %j with one line and exit 2', async (extra, message) => {
-    const r = await cli('train', '--data', data, '--backbone', 'vgg16-micro', '--weights', 'random', '--input-size', '32', ...(extra as string[]));
+    const r = await cli(
+      'train',
+      '--data',
+      data,
+      '--backbone',
+      'vgg16-micro',
+      '--weights',
+      'random',
+      '--input-size',
+      '32',
+      ...(extra as string[]),
+    );
     expect(r.err).toMatch(message as RegExp);
     expect(r.code).toBe(2);
   });
 
   it('refuses partial on a backbone with one block', async () => {
-    const r = await cli('train', '--data', data, '--backbone', 'vgg16-micro-b1', '--weights', 'random', '--input-size', '32', '--scenario', 'partial');
+    const r = await cli(
+      'train',
+      '--data',
+      data,
+      '--backbone',
+      'vgg16-micro-b1',
+      '--weights',
+      'random',
+      '--input-size',
+      '32',
+      '--scenario',
+      'partial',
+    );
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/partial/);
   });

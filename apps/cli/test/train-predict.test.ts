@@ -7,7 +7,13 @@ import { runExport } from '../src/commands/export.ts';
 import { runExtract } from '../src/commands/extract.ts';
 import { runPredict } from '../src/commands/predict.ts';
 import { runTrain } from '../src/commands/train.ts';
-import { captureContext, classImage, createWorkspace, microTrainFlags, writeFolderDataset } from './fixtures.ts';
+import {
+  captureContext,
+  classImage,
+  createWorkspace,
+  microTrainFlags,
+  writeFolderDataset,
+} from './fixtures.ts';
 
 describe('train → predict → evaluate → export on a folder dataset', () => {
   let ws: Awaited<ReturnType<typeof createWorkspace>>;
@@ -36,7 +42,8 @@ describe('train → predict → evaluate → export on a folder dataset', () => 
     expect(manifest.backbone.seed).toBe(7);
     expect(manifest.preprocess.inputSize).toBe(32);
     expect(manifest.data.trainCount + manifest.data.valCount).toBe(36);
-    for (const f of ['head/model.json', 'head/weights.bin', 'metrics.json', 'history.json']) expect(existsSync(join(bundle, f))).toBe(true);
+    for (const f of ['head/model.json', 'head/weights.bin', 'metrics.json', 'history.json'])
+      expect(existsSync(join(bundle, f))).toBe(true);
     // Nothing half-written beside the bundle.
     expect((await readdir(ws.root)).filter((n) => n.includes('.tmp-'))).toEqual([]);
   });
@@ -60,7 +67,14 @@ describe('train → predict → evaluate → export on a folder dataset', () => 
     expect(manifest.training.testSplit).toBe(0.25);
     expect(manifest.data.testCount).toBe(9);
     expect(manifest.data.trainCount + manifest.data.valCount).toBe(27);
-    const report = await runEvaluate(captureContext(), { model: out, data, split: 'test', device: 'cpu', cache: true, out: join(ws.root, 'eval-test') });
+    const report = await runEvaluate(captureContext(), {
+      model: out,
+      data,
+      split: 'test',
+      device: 'cpu',
+      cache: true,
+      out: join(ws.root, 'eval-test'),
+    });
     expect(report.total).toBe(9);
   });
 
@@ -68,7 +82,13 @@ describe('train → predict → evaluate → export on a folder dataset', () => 
     const dir = join(ws.root, 'new');
     await writeFolderDataset(dir, 2);
     const ctx = captureContext();
-    const predictions = await runPredict(ctx, [dir], { model: bundle, topK: '2', json: true, device: 'cpu', batchSize: '4' });
+    const predictions = await runPredict(ctx, [dir], {
+      model: bundle,
+      topK: '2',
+      json: true,
+      device: 'cpu',
+      batchSize: '4',
+    });
     expect(predictions).toHaveLength(6);
     for (const p of predictions) {
       expect(p.ok).toBe(true);
@@ -86,14 +106,23 @@ describe('train → predict → evaluate → export on a folder dataset', () => 
     await writeFolderDataset(dir, 1, ['red']);
     await writeFile(join(dir, 'red', 'broken.png'), (await classImage('red', 99)).subarray(0, 60));
     const ctx = captureContext();
-    await expect(runPredict(ctx, [dir], { model: bundle, topK: '3', device: 'cpu', batchSize: '4' })).rejects.toThrow(/broken\.png/);
+    await expect(
+      runPredict(ctx, [dir], { model: bundle, topK: '3', device: 'cpu', batchSize: '4' }),
+    ).rejects.toThrow(/broken\.png/);
     expect(ctx.out()).toContain('red-0.png');
   });
 
   it('evaluates with per-class figures, a confusion matrix, report.json and an HTML page', async () => {
     const ctx = captureContext();
     const out = join(ws.root, 'eval');
-    const report = await runEvaluate(ctx, { model: bundle, data, split: 'all', out, device: 'cpu', cache: true });
+    const report = await runEvaluate(ctx, {
+      model: bundle,
+      data,
+      split: 'all',
+      out,
+      device: 'cpu',
+      cache: true,
+    });
     expect(report.total).toBe(36);
     expect(report.accuracy).toBeGreaterThanOrEqual(0.9);
     expect(report.confusion.flat().reduce((a, b) => a + b, 0)).toBe(36);
@@ -110,11 +139,23 @@ describe('train → predict → evaluate → export on a folder dataset', () => 
     await runExport(captureContext(), { model: bundle, out, format: 'bundle' });
     expect(existsSync(join(out, 'backbone.onnx'))).toBe(true);
     const dir = join(ws.root, 'new');
-    const before = await runPredict(captureContext(), [dir], { model: bundle, topK: '3', json: true, device: 'cpu', batchSize: '8' });
+    const before = await runPredict(captureContext(), [dir], {
+      model: bundle,
+      topK: '3',
+      json: true,
+      device: 'cpu',
+      batchSize: '8',
+    });
     const home = process.env.HEADSTART_HOME;
     process.env.HEADSTART_HOME = join(ws.root, 'empty-home');
     try {
-      const after = await runPredict(captureContext(), [dir], { model: out, topK: '3', json: true, device: 'cpu', batchSize: '8' });
+      const after = await runPredict(captureContext(), [dir], {
+        model: out,
+        topK: '3',
+        json: true,
+        device: 'cpu',
+        batchSize: '8',
+      });
       expect(after).toEqual(before);
     } finally {
       process.env.HEADSTART_HOME = home;

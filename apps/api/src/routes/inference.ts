@@ -31,15 +31,24 @@ function parseTopK(value: string | undefined): number {
   if (value === undefined || value === '') return DEFAULT_TOP_K;
   const k = /^\d+$/.test(value) ? Number(value) : Number.NaN;
   if (!Number.isInteger(k) || k < 1 || k > 1000) {
-    throw new HeadstartError('INVALID_OPTION', `Invalid topK "${value}"; use a whole number from 1 up (it is capped at the number of labels).`);
+    throw new HeadstartError(
+      'INVALID_OPTION',
+      `Invalid topK "${value}"; use a whole number from 1 up (it is capped at the number of labels).`,
+    );
   }
   return k;
 }
 
 /** Decodes every image (a few at a time); the first unreadable one, in request order, fails the request. */
-async function prepareAll(model: ServingModel, images: UploadedImage[], limiter: Limiter): Promise<Float32Array[]> {
+async function prepareAll(
+  model: ServingModel,
+  images: UploadedImage[],
+  limiter: Limiter,
+): Promise<Float32Array[]> {
   const settled = await Promise.allSettled(
-    images.map((image) => limiter.run(() => prepareImageTensor({ model: model.model, bytes: image.bytes, name: image.name }))),
+    images.map((image) =>
+      limiter.run(() => prepareImageTensor({ model: model.model, bytes: image.bytes, name: image.name })),
+    ),
   );
   const failed = settled.find((r) => r.status === 'rejected');
   if (failed) throw failed.reason;
@@ -61,7 +70,11 @@ async function infer<T>(
     const outputs = await model.batcher.submit(tensors, { signal: c.req.raw.signal });
     const t2 = performance.now();
     deps.metrics.recordImages(images.length);
-    return answer(model, images, outputs, { decodeMs: round(t1 - t0), inferenceMs: round(t2 - t1), totalMs: round(t2 - started) });
+    return answer(model, images, outputs, {
+      decodeMs: round(t1 - t0),
+      inferenceMs: round(t2 - t1),
+      totalMs: round(t2 - started),
+    });
   });
 }
 

@@ -26,7 +26,10 @@ export function describeModel(served: ServingModel) {
 }
 
 /** GET /v1/model and POST /v1/model/reload. */
-export function registerModelRoutes(app: Hono, deps: { holder: ModelHolder; log?: (line: string) => void }): void {
+export function registerModelRoutes(
+  app: Hono,
+  deps: { holder: ModelHolder; log?: (line: string) => void },
+): void {
   app.get('/v1/model', (c) => deps.holder.use(async (served) => c.json(describeModel(served))));
 
   app.post('/v1/model/reload', async (c) => {

@@ -15,7 +15,9 @@ export function registerOpsRoutes(
     const { holder } = deps;
     const served = holder.current;
     if (holder.status !== 'ready' || !served) {
-      return c.json({ status: holder.status === 'ready' ? 'loading' : holder.status, ready: false }, 503, { 'Retry-After': '1' });
+      return c.json({ status: holder.status === 'ready' ? 'loading' : holder.status, ready: false }, 503, {
+        'Retry-After': '1',
+      });
     }
     return c.json({
       status: 'ready',
@@ -34,7 +36,9 @@ export function registerOpsRoutes(
   });
 
   app.get('/metrics', (c) =>
-    c.body(deps.metrics.registry.render(), 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' }),
+    c.body(deps.metrics.registry.render(), 200, {
+      'Content-Type': 'text/plain; version=0.0.4; charset=utf-8',
+    }),
   );
 
   app.get('/openapi.json', (c) => c.json(openApiDocument({ version: deps.version })));

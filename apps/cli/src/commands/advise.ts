@@ -1,11 +1,22 @@
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { adviseScenario, classCounts, linearProbe, type ScenarioAdvice } from '@headstart/core';
-import { createSampleExtractor, createSharpDecoder, featureCacheRoot, openDataset } from '@headstart/core/node';
+import {
+  createSampleExtractor,
+  createSharpDecoder,
+  featureCacheRoot,
+  openDataset,
+} from '@headstart/core/node';
 import { note, type CliContext } from '../context.ts';
 import { createExtractProgress } from '../ui/extract-progress.ts';
 import { formatPercent } from '../ui/format.ts';
-import { addBackboneOptions, inputAndPooling, openBackboneFromFlags, parseFeaturesFrom, type BackboneFlags } from './backbone-options.ts';
+import {
+  addBackboneOptions,
+  inputAndPooling,
+  openBackboneFromFlags,
+  parseFeaturesFrom,
+  type BackboneFlags,
+} from './backbone-options.ts';
 
 export interface AdviseFlags extends BackboneFlags {
   data: string;
@@ -18,10 +29,17 @@ export interface AdviseFlags extends BackboneFlags {
  * frozen features already separate its classes (a linear probe on a held-out split).
  */
 export async function runAdvise(ctx: CliContext, flags: AdviseFlags): Promise<ScenarioAdvice> {
-  const dataset = await openDataset({ ref: flags.data, ...(flags.images ? { imagesDir: flags.images } : {}), strict: false });
+  const dataset = await openDataset({
+    ref: flags.data,
+    ...(flags.images ? { imagesDir: flags.images } : {}),
+    strict: false,
+  });
   const counts = classCounts(dataset.samples.map((s) => s.label));
   const { inputSize, pooling } = inputAndPooling(flags, { inputSize: 32, pooling: 'flatten' });
-  const backbone = await openBackboneFromFlags(ctx, flags, { inputSize, block: parseFeaturesFrom(flags.featuresFrom) ?? 'auto' });
+  const backbone = await openBackboneFromFlags(ctx, flags, {
+    inputSize,
+    block: parseFeaturesFrom(flags.featuresFrom) ?? 'auto',
+  });
   try {
     const progress = createExtractProgress(ctx);
     const extract = createSampleExtractor({
@@ -37,7 +55,13 @@ export async function runAdvise(ctx: CliContext, flags: AdviseFlags): Promise<Sc
     const features = await extract(dataset.samples, 'probe');
     progress.stop();
     const labels = Int32Array.from(features.kept, (i) => dataset.labels.indexOf(dataset.samples[i]!.label));
-    const probe = await linearProbe({ features: features.features, labels, dim: features.dim, numClasses: dataset.labels.length, seed: 42 });
+    const probe = await linearProbe({
+      features: features.features,
+      labels,
+      dim: features.dim,
+      numClasses: dataset.labels.length,
+      seed: 42,
+    });
     const advice = adviseScenario({
       perClassCounts: dataset.labels.map((l) => counts[l] ?? 0),
       probeAccuracy: probe.accuracy,
@@ -46,10 +70,19 @@ export async function runAdvise(ctx: CliContext, flags: AdviseFlags): Promise<Sc
       data: flags.data,
       backbone: flags.backbone,
     });
-    note(ctx, `probe on ${backbone.spec.id} features (${features.dim.toLocaleString('en-US')}-d, ${backbone.spec.weights} weights), ${probe.trainCount} train / ${probe.valCount} held out`);
-    ctx.stdout.write(`${pc.bold('linear probe accuracy')} ${formatPercent(probe.accuracy)} (chance ${formatPercent(probe.chance)})\n`);
-    ctx.stdout.write(`${pc.bold('images per class')}      median ${advice.medianPerClass} (${dataset.labels.length} classes)\n`);
-    ctx.stdout.write(`${pc.bold('recommended')}           ${pc.green(advice.scenario)}${advice.trainableFrom ? ` from block${advice.trainableFrom}` : ''}\n`);
+    note(
+      ctx,
+      `probe on ${backbone.spec.id} features (${features.dim.toLocaleString('en-US')}-d, ${backbone.spec.weights} weights), ${probe.trainCount} train / ${probe.valCount} held out`,
+    );
+    ctx.stdout.write(
+      `${pc.bold('linear probe accuracy')} ${formatPercent(probe.accuracy)} (chance ${formatPercent(probe.chance)})\n`,
+    );
+    ctx.stdout.write(
+      `${pc.bold('images per class')}      median ${advice.medianPerClass} (${dataset.labels.length} classes)\n`,
+    );
+    ctx.stdout.write(
+      `${pc.bold('recommended')}           ${pc.green(advice.scenario)}${advice.trainableFrom ? ` from block${advice.trainableFrom}` : ''}\n`,
+    );
     ctx.stdout.write(`${pc.bold('why')}                   ${advice.reason}\n\n  ${advice.command}\n`);
     return advice;
   } finally {
@@ -61,7 +94,9 @@ export async function runAdvise(ctx: CliContext, flags: AdviseFlags): Promise<Sc
 export function registerAdviseCommand(program: Command, ctx: CliContext): void {
   const command = program
     .command('advise')
-    .description('recommend head, partial, scratch or full training for a dataset, with the reason and the command')
+    .description(
+      'recommend head, partial, scratch or full training for a dataset, with the reason and the command',
+    )
     .requiredOption('--data <dataset>', 'mnist, fashion-mnist, a folder per class, IDX files or a CSV')
     .option('--images <dir>', 'folder the CSV file names are relative to');
   addBackboneOptions(command)

@@ -22,7 +22,8 @@ export function registerCacheCommands(program: Command, ctx: CliContext): void {
       for (const s of stats) table.push([s.contextId, s.entries, formatBytes(s.bytes)]);
       const total = stats.reduce((acc, s) => acc + s.bytes, 0);
       ctx.stdout.write(`${root}\n${stats.length ? table.toString() : '(empty)'}\n`);
-      if (stats.length) ctx.stdout.write(`${stats.reduce((a, s) => a + s.entries, 0)} entries, ${formatBytes(total)}\n`);
+      if (stats.length)
+        ctx.stdout.write(`${stats.reduce((a, s) => a + s.entries, 0)} entries, ${formatBytes(total)}\n`);
     });
   cache
     .command('clear')

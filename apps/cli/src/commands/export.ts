@@ -2,7 +2,13 @@ import type { Command } from 'commander';
 import pc from 'picocolors';
 import { join, resolve } from 'node:path';
 import { exportOnnx } from '@headstart/core';
-import { ensureTfjs, exportBundle, locateBundleBackbone, readBundleDir, writeFileAtomic } from '@headstart/core/node';
+import {
+  ensureTfjs,
+  exportBundle,
+  locateBundleBackbone,
+  readBundleDir,
+  writeFileAtomic,
+} from '@headstart/core/node';
 import type { CliContext } from '../context.ts';
 import { formatBytes } from '../ui/format.ts';
 import { parseChoice } from '../ui/parse-options.ts';
@@ -29,14 +35,20 @@ async function exportMergedOnnx(ctx: CliContext, flags: ExportFlags): Promise<st
     await writeFileAtomic(join(out, 'model.onnx'), exported.bytes);
     const description = {
       model: manifest.id,
-      input: { name: exported.inputName, layout: manifest.preprocess.layout, shape: ['N', 3, manifest.preprocess.inputSize, manifest.preprocess.inputSize] },
+      input: {
+        name: exported.inputName,
+        layout: manifest.preprocess.layout,
+        shape: ['N', 3, manifest.preprocess.inputSize, manifest.preprocess.inputSize],
+      },
       output: { name: exported.outputName, shape: ['N', exported.numClasses] },
       labels: manifest.labels,
       preprocess: manifest.preprocess,
       sha256: exported.sha256,
     };
     await writeFileAtomic(join(out, 'model.json'), `${JSON.stringify(description, null, 2)}\n`);
-    ctx.stdout.write(`${pc.bold('exported')} ${join(out, 'model.onnx')} (${formatBytes(exported.bytes.byteLength)}: ${exported.inputName} → ${exported.outputName}) and model.json\n`);
+    ctx.stdout.write(
+      `${pc.bold('exported')} ${join(out, 'model.onnx')} (${formatBytes(exported.bytes.byteLength)}: ${exported.inputName} → ${exported.outputName}) and model.json\n`,
+    );
     return out;
   } finally {
     bundle.head.model.dispose();
@@ -56,10 +68,16 @@ export async function runExport(ctx: CliContext, flags: ExportFlags): Promise<st
 export function registerExportCommand(program: Command, ctx: CliContext): void {
   program
     .command('export')
-    .description('a self-contained bundle with its backbone graph, or one ONNX graph from images to probabilities')
+    .description(
+      'a self-contained bundle with its backbone graph, or one ONNX graph from images to probabilities',
+    )
     .requiredOption('--model <bundle>', 'bundle directory')
     .requiredOption('--out <dir>', 'where the export goes')
-    .option('--format <format>', 'bundle (backbone graph, head and manifest) or onnx (model.onnx: backbone + head in one graph)', 'bundle')
+    .option(
+      '--format <format>',
+      'bundle (backbone graph, head and manifest) or onnx (model.onnx: backbone + head in one graph)',
+      'bundle',
+    )
     .action(async (flags: ExportFlags) => {
       await runExport(ctx, flags);
     });

@@ -2,7 +2,14 @@ import type { Command } from 'commander';
 import Table from 'cli-table3';
 import { HeadstartError, parseNormalizationMode } from '@headstart/core';
 import type { BackboneInfo } from '@headstart/core/node';
-import { buildBackbone, getBackboneInfo, importBackbone, listBackbones, modelsRoot, pullBackbone } from '@headstart/core/node';
+import {
+  buildBackbone,
+  getBackboneInfo,
+  importBackbone,
+  listBackbones,
+  modelsRoot,
+  pullBackbone,
+} from '@headstart/core/node';
 import { note, type CliContext } from '../context.ts';
 import { formatBytes } from '../ui/format.ts';
 import { createPullProgress } from '../ui/pull-progress.ts';
@@ -38,16 +45,31 @@ export function registerModelsCommands(program: Command, ctx: CliContext): void 
     .action(async (opts: { json?: boolean }) => {
       const list = await listBackbones();
       if (opts.json) {
-        ctx.stdout.write(`${JSON.stringify(list.map(({ spec: _spec, ...rest }) => rest), null, 2)}\n`);
+        ctx.stdout.write(
+          `${JSON.stringify(
+            list.map(({ spec: _spec, ...rest }) => rest),
+            null,
+            2,
+          )}\n`,
+        );
         return;
       }
       if (list.length === 0) {
-        ctx.stdout.write(`No backbones in ${modelsRoot()} yet; \`headstart models build vgg16\` or \`headstart models pull vgg16\`.\n`);
+        ctx.stdout.write(
+          `No backbones in ${modelsRoot()} yet; \`headstart models build vgg16\` or \`headstart models pull vgg16\`.\n`,
+        );
         return;
       }
       const table = new Table({ head: ['id', 'arch', 'weights', 'params', 'size', 'sha256'] });
       for (const b of list) {
-        table.push([b.id, b.arch, b.weights === 'random' ? `random s${b.seed}` : b.weights, b.parameterCount.toLocaleString('en-US'), formatBytes(b.sizeBytes), `${b.sha256.slice(0, 12)}…`]);
+        table.push([
+          b.id,
+          b.arch,
+          b.weights === 'random' ? `random s${b.seed}` : b.weights,
+          b.parameterCount.toLocaleString('en-US'),
+          formatBytes(b.sizeBytes),
+          `${b.sha256.slice(0, 12)}…`,
+        ]);
       }
       ctx.stdout.write(`${modelsRoot()}\n${table.toString()}\n`);
     });

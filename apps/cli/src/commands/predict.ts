@@ -17,24 +17,43 @@ export interface PredictFlags {
 }
 
 /** `headstart predict`: classify images with a bundle. Resolves to the predictions, in input order. */
-export async function runPredict(ctx: CliContext, paths: string[], flags: PredictFlags): Promise<ImagePrediction[]> {
+export async function runPredict(
+  ctx: CliContext,
+  paths: string[],
+  flags: PredictFlags,
+): Promise<ImagePrediction[]> {
   const topK = parseInteger('--top-k', flags.topK, { min: 1, max: 1000 });
   const device = parseChoice('--device', flags.device, ['cpu', 'cuda', 'webgpu'] as const);
   const files = await listImagePaths({ paths });
-  if (files.length === 0) throw new HeadstartError('PATH_NOT_FOUND', `No images found in ${paths.join(', ')}.`);
+  if (files.length === 0)
+    throw new HeadstartError('PATH_NOT_FOUND', `No images found in ${paths.join(', ')}.`);
   const model = await openBundleModel({ dir: flags.model, device });
   try {
     const inputs: ImageInput[] = await Promise.all(
-      files.map(async (file) => ({ id: file, content: { kind: 'encoded' as const, bytes: new Uint8Array(await readFile(file)) } })),
+      files.map(async (file) => ({
+        id: file,
+        content: { kind: 'encoded' as const, bytes: new Uint8Array(await readFile(file)) },
+      })),
     );
-    const predictions = await predictImages({ model, inputs, topK, batchSize: parseInteger('--batch-size', flags.batchSize, { min: 1 }) });
+    const predictions = await predictImages({
+      model,
+      inputs,
+      topK,
+      batchSize: parseInteger('--batch-size', flags.batchSize, { min: 1 }),
+    });
     if (flags.json) {
       ctx.stdout.write(`${JSON.stringify({ model: model.manifest.id, predictions }, null, 2)}\n`);
     } else {
       const table = new Table({ head: ['file', 'label', 'probability', `top ${topK}`] });
       for (const p of predictions) {
         const name = relative(process.cwd(), p.id) || p.id;
-        if (p.ok) table.push([name, pc.bold(p.label), p.probability.toFixed(4), p.top.map((t) => `${t.label} ${t.probability.toFixed(3)}`).join(', ')]);
+        if (p.ok)
+          table.push([
+            name,
+            pc.bold(p.label),
+            p.probability.toFixed(4),
+            p.top.map((t) => `${t.label} ${t.probability.toFixed(3)}`).join(', '),
+          ]);
         else table.push([name, pc.red('error'), '', p.error.message]);
       }
       ctx.stdout.write(`${table.toString()}\n`);

@@ -22,7 +22,10 @@ export interface ServeFlags {
 export async function runServe(ctx: CliContext, flags: ServeFlags): Promise<void> {
   const { cors, ...rest } = flags;
   const values = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
-  const config = resolveApiConfig({ values: { ...values, ...(cors ? { corsOrigins: cors } : {}) }, env: ctx.env });
+  const config = resolveApiConfig({
+    values: { ...values, ...(cors ? { corsOrigins: cors } : {}) },
+    env: ctx.env,
+  });
   await startServer({ config, log: (line) => note(ctx, line), handleSignals: true });
 }
 

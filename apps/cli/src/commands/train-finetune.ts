@@ -42,7 +42,10 @@ export async function runFinetuneTrain(
     ctx,
     `scenario  ${scenario.scenario}: ${scenario.scenario === 'partial' ? `blocks 1–${scenario.trainableFrom - 1} frozen in ONNX Runtime, blocks ${scenario.trainableFrom}–${backbone.spec.blocks.length} retrained` : 'every block retrained'} with the head; conv lr ${scenario.learningRateBackbone}, head lr ${scenario.learningRate}, ${scenario.warmupEpochs} warm-up epoch(s)${scenario.augment.shift || scenario.augment.flip ? `, augmentation shift ${scenario.augment.shift}px${scenario.augment.flip ? ' + flip' : ''}` : ''}`,
   );
-  note(ctx, `head      ${formatHeadSpec(settings.head)}${settings.standardize ? ', standardised features' : ''}`);
+  note(
+    ctx,
+    `head      ${formatHeadSpec(settings.head)}${settings.standardize ? ', standardised features' : ''}`,
+  );
   const progress = createExtractProgress(ctx);
   const result = await finetuneClassifier({
     dataset,
@@ -64,8 +67,18 @@ export async function runFinetuneTrain(
     versions: softwareVersions(),
     signal: ctx.signal,
     openFrozen: async (frozen) => {
-      const session = await createWorkerSession({ model: frozen.bytes, device: input.device, ...(input.threads ? { threads: input.threads } : {}) });
-      const feature = { spec: frozen.spec, path: backbone.path, preprocess, session, dispose: () => session.dispose() };
+      const session = await createWorkerSession({
+        model: frozen.bytes,
+        device: input.device,
+        ...(input.threads ? { threads: input.threads } : {}),
+      });
+      const feature = {
+        spec: frozen.spec,
+        path: backbone.path,
+        preprocess,
+        session,
+        dispose: () => session.dispose(),
+      };
       const extract = createSampleExtractor({
         backbone: feature,
         pooling: 'flatten',
@@ -81,15 +94,24 @@ export async function runFinetuneTrain(
     },
     onFeatures: (info) => {
       progress.stop();
-      note(ctx, `inputs    ${info.dim.toLocaleString('en-US')} values per image: ${info.train.toLocaleString('en-US')} train, ${info.val.toLocaleString('en-US')} validation${info.cacheHits ? `, ${info.cacheHits.toLocaleString('en-US')} from the cache` : ''}`);
+      note(
+        ctx,
+        `inputs    ${info.dim.toLocaleString('en-US')} values per image: ${info.train.toLocaleString('en-US')} train, ${info.val.toLocaleString('en-US')} validation${info.cacheHits ? `, ${info.cacheHits.toLocaleString('en-US')} from the cache` : ''}`,
+      );
     },
-    onEpoch: (record) => note(ctx, `${formatEpochLine(record, settings.epochs, false)} ${pc.dim(record.phase)}`),
+    onEpoch: (record) =>
+      note(ctx, `${formatEpochLine(record, settings.epochs, false)} ${pc.dim(record.phase)}`),
   });
   const bundleDir = resolve(input.out ?? `runs/${result.manifest.id}`);
   try {
     await saveSelfContainedBundle({
       dir: bundleDir,
-      contents: { manifest: result.manifest, head: result.head, metrics: result.metrics, history: result.history },
+      contents: {
+        manifest: result.manifest,
+        head: result.head,
+        metrics: result.metrics,
+        history: result.history,
+      },
       backbone: result.mergedBackbone,
     });
   } finally {
@@ -102,7 +124,10 @@ export async function runFinetuneTrain(
     bundleDir,
     bundleNote: '(carries its fine-tuned conv base)',
     startedAt: input.started,
-    next: [`pnpm cli predict --model ${bundleDir} <images or folders…>`, `pnpm cli export --model ${bundleDir} --format onnx --out ./model-onnx`],
+    next: [
+      `pnpm cli predict --model ${bundleDir} <images or folders…>`,
+      `pnpm cli export --model ${bundleDir} --format onnx --out ./model-onnx`,
+    ],
   });
   return { bundleDir, valAccuracy: result.metrics.validation.accuracy };
 }

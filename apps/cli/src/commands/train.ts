@@ -32,7 +32,13 @@ import { printTrainSummary } from '../ui/train-summary.ts';
 import { createExtractProgress } from '../ui/extract-progress.ts';
 import { parseChoice, parseInteger, parseNumber } from '../ui/parse-options.ts';
 import { runFinetuneTrain } from './train-finetune.ts';
-import { addBackboneOptions, inputAndPooling, openBackboneFromFlags, parseFeaturesFrom, type BackboneFlags } from './backbone-options.ts';
+import {
+  addBackboneOptions,
+  inputAndPooling,
+  openBackboneFromFlags,
+  parseFeaturesFrom,
+  type BackboneFlags,
+} from './backbone-options.ts';
 
 /** Flags of `headstart train`, as commander hands them over (strings until parsed). */
 export interface TrainFlags extends BackboneFlags {
@@ -70,17 +76,31 @@ export function resolveTrainSettings(flags: TrainFlags, preset: TrainPreset) {
     pooling,
     head: parseHeadSpec({ value: flags.head ?? preset.head, readFile: (path) => readFileSync(path, 'utf8') }),
     epochs: flags.epochs ? parseInteger('--epochs', flags.epochs, { min: 1, max: 10_000 }) : preset.epochs,
-    batchSize: flags.batchSize ? parseInteger('--batch-size', flags.batchSize, { min: 1, max: 65_536 }) : preset.batchSize,
-    learningRate: flags.lr ? parseNumber('--lr', flags.lr, { above: 0, describe: 'a number > 0, e.g. 0.001' }) : preset.learningRate,
+    batchSize: flags.batchSize
+      ? parseInteger('--batch-size', flags.batchSize, { min: 1, max: 65_536 })
+      : preset.batchSize,
+    learningRate: flags.lr
+      ? parseNumber('--lr', flags.lr, { above: 0, describe: 'a number > 0, e.g. 0.001' })
+      : preset.learningRate,
     seed: flags.seed ? parseInteger('--seed', flags.seed) : preset.seed,
     valSplit: flags.valSplit
-      ? parseNumber('--val-split', flags.valSplit, { above: 0, below: 1, describe: 'a fraction strictly between 0 and 1, e.g. 0.3' })
+      ? parseNumber('--val-split', flags.valSplit, {
+          above: 0,
+          below: 1,
+          describe: 'a fraction strictly between 0 and 1, e.g. 0.3',
+        })
       : preset.valSplit,
     testSplit: flags.testSplit
-      ? parseNumber('--test-split', flags.testSplit, { above: 0, below: 1, describe: 'a fraction strictly between 0 and 1, e.g. 0.1' })
+      ? parseNumber('--test-split', flags.testSplit, {
+          above: 0,
+          below: 1,
+          describe: 'a fraction strictly between 0 and 1, e.g. 0.1',
+        })
       : undefined,
     patience: flags.patience ? parseInteger('--patience', flags.patience, { min: 1 }) : undefined,
-    classWeights: flags.classWeights ? parseChoice('--class-weights', flags.classWeights, ['balanced'] as const) : undefined,
+    classWeights: flags.classWeights
+      ? parseChoice('--class-weights', flags.classWeights, ['balanced'] as const)
+      : undefined,
     standardize: flags.standardize ?? preset.standardize,
     featuresFrom: parseFeaturesFrom(flags.featuresFrom) ?? (preset.name === 'tutorial' ? undefined : 'auto'),
     extractBatchSize: parseInteger('--extract-batch-size', flags.extractBatchSize, { min: 1, max: 4096 }),
@@ -88,24 +108,46 @@ export function resolveTrainSettings(flags: TrainFlags, preset: TrainPreset) {
 }
 
 /** `headstart train`: extract (cached) backbone features, train the head, write a bundle. */
-export async function runTrain(ctx: CliContext, flags: TrainFlags): Promise<{ bundleDir: string; valAccuracy: number }> {
+export async function runTrain(
+  ctx: CliContext,
+  flags: TrainFlags,
+): Promise<{ bundleDir: string; valAccuracy: number }> {
   const started = Date.now();
   const preset = getTrainPreset(flags.preset);
   const settings = resolveTrainSettings(flags, preset);
   const tfjsBackend = parseChoice('--tfjs-backend', flags.tfjsBackend, TFJS_BACKEND_CHOICES);
   note(ctx, pc.dim(`preset ${preset.summary}`));
   const tfjs = await ensureTfjs({ backend: tfjsBackend });
-  const dataset = await openDataset({ ref: flags.data, ...(flags.images ? { imagesDir: flags.images } : {}), strict: flags.strict ?? false });
+  const dataset = await openDataset({
+    ref: flags.data,
+    ...(flags.images ? { imagesDir: flags.images } : {}),
+    strict: flags.strict ?? false,
+  });
   if (dataset.labels.length < 2) {
-    throw new HeadstartError('DATASET_TOO_SMALL', `${dataset.source} has ${dataset.labels.length} class; a classifier needs at least 2.`);
+    throw new HeadstartError(
+      'DATASET_TOO_SMALL',
+      `${dataset.source} has ${dataset.labels.length} class; a classifier needs at least 2.`,
+    );
   }
-  note(ctx, `data      ${dataset.source}: ${dataset.samples.length.toLocaleString('en-US')} images, ${dataset.labels.length} classes${dataset.test ? `, test set ${dataset.test.length.toLocaleString('en-US')}` : ''}${dataset.skipped.length ? pc.yellow(`, ${dataset.skipped.length} files skipped`) : ''}`);
+  note(
+    ctx,
+    `data      ${dataset.source}: ${dataset.samples.length.toLocaleString('en-US')} images, ${dataset.labels.length} classes${dataset.test ? `, test set ${dataset.test.length.toLocaleString('en-US')}` : ''}${dataset.skipped.length ? pc.yellow(`, ${dataset.skipped.length} files skipped`) : ''}`,
+  );
   const scenario = parseScenario(flags.scenario);
-  const convFlags = [flags.trainableFrom, flags.warmupEpochs, flags.lrBackbone, flags.augmentShift, flags.augmentFlip].some((v) => v !== undefined);
+  const convFlags = [
+    flags.trainableFrom,
+    flags.warmupEpochs,
+    flags.lrBackbone,
+    flags.augmentShift,
+    flags.augmentFlip,
+  ].some((v) => v !== undefined);
   if (scenario !== 'head' || convFlags) {
     const base = await resolveBackbone({
       ref: flags.backbone,
-      weights: flags.weights === undefined ? 'auto' : parseChoice('--weights', flags.weights, ['auto', 'imagenet', 'random'] as const),
+      weights:
+        flags.weights === undefined
+          ? 'auto'
+          : parseChoice('--weights', flags.weights, ['auto', 'imagenet', 'random'] as const),
       seed: parseInteger('--backbone-seed', flags.backboneSeed),
       ...(flags.preprocess ? { normalization: parseNormalizationMode(flags.preprocess) } : {}),
       onWarning: (message) => note(ctx, pc.bold(pc.yellow(message))),
@@ -115,11 +157,26 @@ export async function runTrain(ctx: CliContext, flags: TrainFlags): Promise<{ bu
       spec: base.spec,
       ...(flags.trainableFrom ? { trainableFrom: parseTrainableFrom(flags.trainableFrom, base.spec) } : {}),
       learningRate: settings.learningRate,
-      ...(flags.lrBackbone ? { learningRateBackbone: parseNumber('--lr-backbone', flags.lrBackbone, { describe: 'a number > 0, e.g. 1e-5' }) } : {}),
+      ...(flags.lrBackbone
+        ? {
+            learningRateBackbone: parseNumber('--lr-backbone', flags.lrBackbone, {
+              describe: 'a number > 0, e.g. 1e-5',
+            }),
+          }
+        : {}),
       epochs: settings.epochs,
-      ...(flags.warmupEpochs ? { warmupEpochs: parseInteger('--warmup-epochs', flags.warmupEpochs, { min: 0 }) } : {}),
+      ...(flags.warmupEpochs
+        ? { warmupEpochs: parseInteger('--warmup-epochs', flags.warmupEpochs, { min: 0 }) }
+        : {}),
       ...(flags.augmentShift !== undefined || flags.augmentFlip
-        ? { augment: { shift: flags.augmentShift ? parseInteger('--augment-shift', flags.augmentShift, { min: 0, max: 64 }) : 0, flip: flags.augmentFlip ?? false } }
+        ? {
+            augment: {
+              shift: flags.augmentShift
+                ? parseInteger('--augment-shift', flags.augmentShift, { min: 0, max: 64 })
+                : 0,
+              flip: flags.augmentFlip ?? false,
+            },
+          }
         : {}),
     });
     const device = parseChoice('--device', flags.device, ['cpu', 'cuda', 'webgpu'] as const);
@@ -137,10 +194,19 @@ export async function runTrain(ctx: CliContext, flags: TrainFlags): Promise<{ bu
       started,
     });
   }
-  const backbone = await openBackboneFromFlags(ctx, flags, { inputSize: settings.inputSize, block: settings.featuresFrom });
+  const backbone = await openBackboneFromFlags(ctx, flags, {
+    inputSize: settings.inputSize,
+    block: settings.featuresFrom,
+  });
   try {
-    note(ctx, `backbone  ${backbone.spec.id} (${backbone.spec.weights === 'random' ? pc.yellow(`random weights, seed ${backbone.spec.seed}`) : 'ImageNet weights'}), ${settings.inputSize}×${settings.inputSize} ${settings.pooling}, onnxruntime-node ${backbone.session.executionProvider}`);
-    note(ctx, `head      ${formatHeadSpec(settings.head)}${settings.standardize ? ', standardised features' : ''}; tf.js ${tfjs.note}`);
+    note(
+      ctx,
+      `backbone  ${backbone.spec.id} (${backbone.spec.weights === 'random' ? pc.yellow(`random weights, seed ${backbone.spec.seed}`) : 'ImageNet weights'}), ${settings.inputSize}×${settings.inputSize} ${settings.pooling}, onnxruntime-node ${backbone.session.executionProvider}`,
+    );
+    note(
+      ctx,
+      `head      ${formatHeadSpec(settings.head)}${settings.standardize ? ', standardised features' : ''}; tf.js ${tfjs.note}`,
+    );
     const progress = createExtractProgress(ctx);
     const extract = createSampleExtractor({
       backbone,
@@ -178,11 +244,19 @@ export async function runTrain(ctx: CliContext, flags: TrainFlags): Promise<{ bu
       signal: ctx.signal,
       onFeatures: (info) => {
         progress.stop();
-        note(ctx, `features  ${info.dim.toLocaleString('en-US')}-d: ${info.train.toLocaleString('en-US')} train, ${info.val.toLocaleString('en-US')} validation${info.cacheHits ? `, ${info.cacheHits.toLocaleString('en-US')} from the cache` : ''}${info.skipped ? pc.yellow(`, ${info.skipped} unreadable images skipped`) : ''}`);
+        note(
+          ctx,
+          `features  ${info.dim.toLocaleString('en-US')}-d: ${info.train.toLocaleString('en-US')} train, ${info.val.toLocaleString('en-US')} validation${info.cacheHits ? `, ${info.cacheHits.toLocaleString('en-US')} from the cache` : ''}${info.skipped ? pc.yellow(`, ${info.skipped} unreadable images skipped`) : ''}`,
+        );
       },
       onBatch: (p) => {
         if (!ctx.stderr.isTTY || p.batches < 50) return;
-        epochBar ??= createProgressBar({ label: `epoch ${p.epoch}`, total: p.batches, unit: 'batch', stream: ctx.stderr });
+        epochBar ??= createProgressBar({
+          label: `epoch ${p.epoch}`,
+          total: p.batches,
+          unit: 'batch',
+          stream: ctx.stderr,
+        });
         epochBar.update(p.batch, { note: `loss ${p.loss.toFixed(4)}` });
       },
       onEpoch: (record) => {
@@ -195,7 +269,13 @@ export async function runTrain(ctx: CliContext, flags: TrainFlags): Promise<{ bu
     });
     const bundleDir = resolve(flags.out ?? `runs/${result.manifest.id}`);
     try {
-      await saveBundleDir({ dir: bundleDir, manifest: result.manifest, head: result.head, metrics: result.metrics, history: result.history });
+      await saveBundleDir({
+        dir: bundleDir,
+        manifest: result.manifest,
+        head: result.head,
+        metrics: result.metrics,
+        history: result.history,
+      });
     } finally {
       result.head.model.dispose();
     }
@@ -222,9 +302,17 @@ export function registerTrainCommand(program: Command, ctx: CliContext): void {
   const command = program
     .command('train')
     .description('train a classifier head on frozen VGG features and write a model bundle')
-    .option('--data <dataset>', 'mnist (built-in), fashion-mnist, a folder per class, a folder of IDX files, or a filename,label CSV', 'mnist')
+    .option(
+      '--data <dataset>',
+      'mnist (built-in), fashion-mnist, a folder per class, a folder of IDX files, or a filename,label CSV',
+      'mnist',
+    )
     .option('--images <dir>', 'folder the CSV file names are relative to')
-    .option('--preset <name>', 'quick (default: about a minute on 2 cores) or tutorial (the article: 224×224, 25,088 features)', 'quick');
+    .option(
+      '--preset <name>',
+      'quick (default: about a minute on 2 cores) or tutorial (the article: 224×224, 25,088 features)',
+      'quick',
+    );
   addBackboneOptions(command)
     .option('--head <spec>', 'tutorial, linear, mlp:512,256 (relu; @0.3 sets dropout), JSON, or @file.json')
     .option('--epochs <n>', 'training epochs')
@@ -232,8 +320,14 @@ export function registerTrainCommand(program: Command, ctx: CliContext): void {
     .option('--lr <rate>', 'Adam learning rate')
     .option('--seed <n>', 'seed of the split, the initial weights, shuffling and dropout')
     .option('--val-split <fraction>', 'validation fraction, stratified per class')
-    .option('--test-split <fraction>', 'hold out this share as a test set when the data has none (train/ and test/ folders, IDX t10k files)')
-    .option('--patience <epochs>', 'stop after this many epochs without a better validation loss, keeping the best')
+    .option(
+      '--test-split <fraction>',
+      'hold out this share as a test set when the data has none (train/ and test/ folders, IDX t10k files)',
+    )
+    .option(
+      '--patience <epochs>',
+      'stop after this many epochs without a better validation loss, keeping the best',
+    )
     .option('--class-weights <mode>', 'balanced: weight the loss by inverse class frequency')
     .option('--standardize', 'standardise features before the head (quick preset: on)')
     .option('--no-standardize', 'feed raw features to the head (tutorial preset)')
@@ -242,10 +336,20 @@ export function registerTrainCommand(program: Command, ctx: CliContext): void {
     .option('--strict', 'fail on the first unreadable image instead of skipping it')
     .option('--no-cache', 'do not read or write the feature cache')
     .option('--tfjs-backend <name>', 'auto, wasm, cpu or tfjs-node', 'auto')
-    .option('--scenario <name>', 'head (frozen backbone, the default), partial (retrain from --trainable-from), scratch or full', 'head')
-    .option('--trainable-from <block>', 'partial: first block to retrain, e.g. block4 (default: the last block)')
+    .option(
+      '--scenario <name>',
+      'head (frozen backbone, the default), partial (retrain from --trainable-from), scratch or full',
+      'head',
+    )
+    .option(
+      '--trainable-from <block>',
+      'partial: first block to retrain, e.g. block4 (default: the last block)',
+    )
     .option('--warmup-epochs <n>', 'epochs that train the head alone before the conv blocks unfreeze')
-    .option('--lr-backbone <rate>', 'Adam learning rate of the conv blocks (default: --lr / 100, scratch / 10)')
+    .option(
+      '--lr-backbone <rate>',
+      'Adam learning rate of the conv blocks (default: --lr / 100, scratch / 10)',
+    )
     .option('--augment-shift <px>', 'conv scenarios: random shift of up to this many pixels (zero fill)')
     .option('--augment-flip', 'conv scenarios: random horizontal flips (not for digits or text)')
     .action(async (flags: TrainFlags) => {

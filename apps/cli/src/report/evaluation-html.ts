@@ -1,6 +1,7 @@
 import type { ClassificationReport, EpochRecord } from '@headstart/core';
 
-const escape = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string);
+const escape = (s: string) =>
+  s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string);
 
 function confusionSvg(report: ClassificationReport): string {
   const n = report.labels.length;
@@ -20,18 +21,28 @@ function confusionSvg(report: ClassificationReport): string {
         `<text x="${margin + j * cell + cell / 2}" y="${margin + i * cell + cell / 2 + 4}" text-anchor="middle" font-size="${Math.min(12, cell / 3)}">${count}</text>`,
       );
     });
-    parts.push(`<text x="${margin - 6}" y="${margin + i * cell + cell / 2 + 4}" text-anchor="end" font-size="12">${escape(report.labels[i] ?? '')}</text>`);
-    parts.push(`<text transform="translate(${margin + i * cell + cell / 2},${margin - 6}) rotate(-45)" font-size="12">${escape(report.labels[i] ?? '')}</text>`);
+    parts.push(
+      `<text x="${margin - 6}" y="${margin + i * cell + cell / 2 + 4}" text-anchor="end" font-size="12">${escape(report.labels[i] ?? '')}</text>`,
+    );
+    parts.push(
+      `<text transform="translate(${margin + i * cell + cell / 2},${margin - 6}) rotate(-45)" font-size="12">${escape(report.labels[i] ?? '')}</text>`,
+    );
   });
   parts.push(`<text x="4" y="14" font-size="12" fill="#555">rows: actual · columns: predicted</text>`);
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}" font-family="sans-serif">${parts.join('')}</svg>`;
 }
 
-function curveSvg(history: EpochRecord[], series: { key: keyof EpochRecord; label: string; color: string }[], title: string): string {
+function curveSvg(
+  history: EpochRecord[],
+  series: { key: keyof EpochRecord; label: string; color: string }[],
+  title: string,
+): string {
   const w = 460;
   const h = 260;
   const pad = 40;
-  const values = history.flatMap((r) => series.map((s) => r[s.key] as number | undefined)).filter((v): v is number => v !== undefined);
+  const values = history
+    .flatMap((r) => series.map((s) => r[s.key] as number | undefined))
+    .filter((v): v is number => v !== undefined);
   if (values.length === 0) return '';
   const min = Math.min(...values);
   const max = Math.max(...values);
@@ -39,7 +50,9 @@ function curveSvg(history: EpochRecord[], series: { key: keyof EpochRecord; labe
   const x = (epoch: number) => pad + ((epoch - 1) / Math.max(1, history.length - 1)) * (w - 2 * pad);
   const y = (v: number) => h - pad - ((v - min) / span) * (h - 2 * pad);
   const lines = series.map((s, k) => {
-    const points = history.filter((r) => r[s.key] !== undefined).map((r) => `${x(r.epoch).toFixed(1)},${y(r[s.key] as number).toFixed(1)}`);
+    const points = history
+      .filter((r) => r[s.key] !== undefined)
+      .map((r) => `${x(r.epoch).toFixed(1)},${y(r[s.key] as number).toFixed(1)}`);
     return `<polyline fill="none" stroke="${s.color}" stroke-width="2" points="${points.join(' ')}"/><text x="${w - pad}" y="${pad + 14 * k}" text-anchor="end" fill="${s.color}" font-size="12">${s.label}</text>`;
   });
   const axis = `<line x1="${pad}" y1="${h - pad}" x2="${w - pad}" y2="${h - pad}" stroke="#999"/><line x1="${pad}" y1="${pad}" x2="${pad}" y2="${h - pad}" stroke="#999"/>`;
@@ -58,7 +71,9 @@ export function renderEvaluationHtml(options: {
   const rows = report.labels
     .map((label, i) => {
       const c = report.perClass[i];
-      return c ? `<tr><td>${escape(label)}</td><td>${c.precision.toFixed(3)}</td><td>${c.recall.toFixed(3)}</td><td>${c.f1.toFixed(3)}</td><td>${c.support}</td></tr>` : '';
+      return c
+        ? `<tr><td>${escape(label)}</td><td>${c.precision.toFixed(3)}</td><td>${c.recall.toFixed(3)}</td><td>${c.f1.toFixed(3)}</td><td>${c.support}</td></tr>`
+        : '';
     })
     .join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escape(options.title)}</title>
@@ -66,8 +81,22 @@ export function renderEvaluationHtml(options: {
 <h1>${escape(options.title)}</h1><p>${escape(options.subtitle)}</p>
 <p class="big">${(report.accuracy * 100).toFixed(2)} % accuracy</p><p>${report.total} images · macro F1 ${report.macro.f1.toFixed(3)} · weighted F1 ${report.weighted.f1.toFixed(3)}</p>
 <figure><figcaption>Confusion matrix</figcaption>${confusionSvg(report)}</figure>
-${curveSvg(history, [{ key: 'loss', label: 'loss', color: '#0969da' }, { key: 'valLoss', label: 'val_loss', color: '#cf222e' }], 'Loss per epoch')}
-${curveSvg(history, [{ key: 'accuracy', label: 'accuracy', color: '#0969da' }, { key: 'valAccuracy', label: 'val_accuracy', color: '#cf222e' }], 'Accuracy per epoch')}
+${curveSvg(
+  history,
+  [
+    { key: 'loss', label: 'loss', color: '#0969da' },
+    { key: 'valLoss', label: 'val_loss', color: '#cf222e' },
+  ],
+  'Loss per epoch',
+)}
+${curveSvg(
+  history,
+  [
+    { key: 'accuracy', label: 'accuracy', color: '#0969da' },
+    { key: 'valAccuracy', label: 'val_accuracy', color: '#cf222e' },
+  ],
+  'Accuracy per epoch',
+)}
 <h2>Per class</h2><table><thead><tr><th>class</th><th>precision</th><th>recall</th><th>F1</th><th>support</th></tr></thead><tbody>${rows}</tbody></table>
 </body></html>
 `;

@@ -3,7 +3,8 @@ import type { EpochRecord } from '@headstart/core';
 
 /** One line per finished epoch: the figures Keras' fit prints, plus throughput. */
 export function formatEpochLine(record: EpochRecord, epochs: number, best: boolean): string {
-  const pct = (v: number | undefined) => (v === undefined ? '   –   ' : `${(v * 100).toFixed(2).padStart(6)}%`);
+  const pct = (v: number | undefined) =>
+    v === undefined ? '   –   ' : `${(v * 100).toFixed(2).padStart(6)}%`;
   const num = (v: number | undefined) => (v === undefined ? '   –  ' : v.toFixed(4));
   const parts = [
     `epoch ${String(record.epoch).padStart(String(epochs).length)}/${epochs}`,

@@ -8,7 +8,12 @@ export function createExtractProgress(ctx: CliContext) {
   return {
     onStart: ({ phase, total }: { phase: string; total: number }) => {
       bar?.stop();
-      bar = createProgressBar({ label: phase === 'test' ? 'extract:test' : 'extract', total, unit: 'img', stream: ctx.stderr });
+      bar = createProgressBar({
+        label: phase === 'test' ? 'extract:test' : 'extract',
+        total,
+        unit: 'img',
+        stream: ctx.stderr,
+      });
     },
     onProgress: (p: ExtractProgress) => {
       bar?.update(p.done, { note: p.cacheHits > 0 ? `(${p.cacheHits} cached)` : '' });

@@ -1,18 +1,31 @@
 import { HeadstartError, formatChoices } from '@headstart/core';
 
 /** A whole number from a flag value, or INVALID_OPTION naming the flag, the value and the range. */
-export function parseInteger(flag: string, value: string, range: { min?: number; max?: number } = {}): number {
+export function parseInteger(
+  flag: string,
+  value: string,
+  range: { min?: number; max?: number } = {},
+): number {
   const n = Number(value);
   const { min = -Infinity, max = Infinity } = range;
   if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
-    const bounds = Number.isFinite(min) && Number.isFinite(max) ? ` from ${min} to ${max}` : Number.isFinite(min) ? ` ≥ ${min}` : '';
+    const bounds =
+      Number.isFinite(min) && Number.isFinite(max)
+        ? ` from ${min} to ${max}`
+        : Number.isFinite(min)
+          ? ` ≥ ${min}`
+          : '';
     throw new HeadstartError('INVALID_OPTION', `Invalid ${flag} "${value}"; use a whole number${bounds}.`);
   }
   return n;
 }
 
 /** A number from a flag value within an open or closed interval. */
-export function parseNumber(flag: string, value: string, range: { above?: number; below?: number; min?: number; describe: string }): number {
+export function parseNumber(
+  flag: string,
+  value: string,
+  range: { above?: number; below?: number; min?: number; describe: string },
+): number {
   const n = Number(value);
   const bad =
     value.trim() === '' ||

@@ -53,7 +53,9 @@ export function createProgressBar(options: {
       const rate = rateOf(done);
       const eta = formatEta((options.total - done) / Math.max(rate, 1e-9));
       const note = extra?.note ? ` ${extra.note}` : '';
-      stream.write(`${options.label} ${done}/${options.total} (${Math.round((done / Math.max(1, options.total)) * 100)}%) ${rate.toFixed(1)} ${options.unit}/s ETA ${eta}${note}\n`);
+      stream.write(
+        `${options.label} ${done}/${options.total} (${Math.round((done / Math.max(1, options.total)) * 100)}%) ${rate.toFixed(1)} ${options.unit}/s ETA ${eta}${note}\n`,
+      );
     },
     stop() {},
   };

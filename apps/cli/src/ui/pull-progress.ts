@@ -8,7 +8,12 @@ export function createPullProgress(ctx: CliContext): (progress: PullProgress) =>
   return (progress) => {
     if (progress.phase === 'download') {
       const totalMb = (progress.totalBytes ?? 0) / 1e6;
-      bar ??= createProgressBar({ label: 'download', total: Math.max(1, Math.round(totalMb)), unit: 'MB', stream: ctx.stderr });
+      bar ??= createProgressBar({
+        label: 'download',
+        total: Math.max(1, Math.round(totalMb)),
+        unit: 'MB',
+        stream: ctx.stderr,
+      });
       bar.update(Math.round(progress.receivedBytes / 1e6));
     } else {
       bar?.stop();

@@ -17,10 +17,18 @@ export function printTrainSummary(
   },
 ): void {
   const { validation, test } = run.metrics;
-  if (run.aborted) note(ctx, pc.yellow(`Stopped early by Ctrl-C; the bundle holds the best epoch (${run.bestEpoch}).`));
-  ctx.stdout.write(`\n${pc.bold('validation accuracy')} ${pc.green(formatPercent(validation.accuracy))} (${validation.report.total.toLocaleString('en-US')} images)\n`);
-  if (test) ctx.stdout.write(`${pc.bold('test accuracy')}       ${pc.green(formatPercent(test.accuracy))} (${test.report.total.toLocaleString('en-US')} images)\n`);
-  ctx.stdout.write(`${pc.bold('bundle')}              ${run.bundleDir}${run.bundleNote ? ` ${run.bundleNote}` : ''}\n`);
+  if (run.aborted)
+    note(ctx, pc.yellow(`Stopped early by Ctrl-C; the bundle holds the best epoch (${run.bestEpoch}).`));
+  ctx.stdout.write(
+    `\n${pc.bold('validation accuracy')} ${pc.green(formatPercent(validation.accuracy))} (${validation.report.total.toLocaleString('en-US')} images)\n`,
+  );
+  if (test)
+    ctx.stdout.write(
+      `${pc.bold('test accuracy')}       ${pc.green(formatPercent(test.accuracy))} (${test.report.total.toLocaleString('en-US')} images)\n`,
+    );
+  ctx.stdout.write(
+    `${pc.bold('bundle')}              ${run.bundleDir}${run.bundleNote ? ` ${run.bundleNote}` : ''}\n`,
+  );
   ctx.stdout.write(`${pc.dim(`finished in ${formatDuration(Date.now() - run.startedAt)}`)}\n\nnext:\n`);
   for (const command of run.next) ctx.stdout.write(`  ${command}\n`);
 }

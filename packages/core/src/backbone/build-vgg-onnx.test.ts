@@ -6,7 +6,11 @@ import { decodeOnnxModel, int64ToNumber } from './onnx-model.ts';
 import { sha256Hex } from './sha256.ts';
 import { getVggArchitecture, vggConvLayers } from './vgg-architectures.ts';
 
-async function run(bytes: Uint8Array, dims: number[], fill = (i: number) => Math.sin(i)): Promise<ort.Tensor> {
+async function run(
+  bytes: Uint8Array,
+  dims: number[],
+  fill = (i: number) => Math.sin(i),
+): Promise<ort.Tensor> {
   const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 2 });
   const data = Float32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, (_, i) => fill(i));
   const outputs = await session.run({ input: new ort.Tensor('float32', data, dims) });
@@ -43,7 +47,11 @@ describe('buildVggOnnx', () => {
     const graph = decodeOnnxModel(bytes).graph!;
     expect(graph.node!.filter((n) => n.opType === 'Conv')).toHaveLength(13);
     expect(graph.node!.filter((n) => n.opType === 'MaxPool').map((n) => n.output![0])).toEqual([
-      'block1_pool', 'block2_pool', 'block3_pool', 'block4_pool', 'block5_pool',
+      'block1_pool',
+      'block2_pool',
+      'block3_pool',
+      'block4_pool',
+      'block5_pool',
     ]);
     const values = graph.initializer!.reduce((sum, t) => sum + t.rawData!.byteLength / 4, 0);
     expect(values).toBe(14_714_688);
@@ -79,7 +87,12 @@ describe('buildVggOnnx', () => {
 
   it('runs the micro variant at 224×224 to [1, 32, 7, 7]', async () => {
     const { bytes, spec } = buildVggOnnx({ arch: 'vgg16-micro', weights: { kind: 'random', seed: 3 } });
-    expect(spec.parameterCount).toBe(vggConvLayers(getVggArchitecture('vgg16-micro')).reduce((s, c) => s + 9 * c.inChannels * c.outChannels + c.outChannels, 0));
+    expect(spec.parameterCount).toBe(
+      vggConvLayers(getVggArchitecture('vgg16-micro')).reduce(
+        (s, c) => s + 9 * c.inChannels * c.outChannels + c.outChannels,
+        0,
+      ),
+    );
     const out = await run(bytes, [1, 3, 224, 224]);
     expect(out.dims).toEqual([1, 32, 7, 7]);
     expect((out.data as Float32Array).some((v) => v > 0)).toBe(true);
@@ -96,8 +109,17 @@ describe('buildVggOnnx', () => {
     const conv2 = new Float32Array(4 * 4 * 9);
     for (let o = 0; o < 4; o++) conv2[(o * 4 + o) * 9 + 4] = 1;
     layers.set('block1_conv2', { kernel: conv2, bias: new Float32Array(4) });
-    const { bytes, spec } = buildVggOnnx({ arch, weights: { kind: 'provided', layers, source: 'imagenet' }, normalization: 'torch' });
-    expect(spec).toMatchObject({ id: 'vgg16-micro-b1', weights: 'imagenet', normalization: 'torch', downsample: 2 });
+    const { bytes, spec } = buildVggOnnx({
+      arch,
+      weights: { kind: 'provided', layers, source: 'imagenet' },
+      normalization: 'torch',
+    });
+    expect(spec).toMatchObject({
+      id: 'vgg16-micro-b1',
+      weights: 'imagenet',
+      normalization: 'torch',
+      downsample: 2,
+    });
     const x = (i: number) => (i % 7) - 3;
     const out = await run(bytes, [1, 3, 4, 4], x);
     expect(out.dims).toEqual([1, 4, 2, 2]);
@@ -106,7 +128,12 @@ describe('buildVggOnnx', () => {
       for (let py = 0; py < 2; py++) {
         for (let px = 0; px < 2; px++) {
           let best = -Infinity;
-          for (const [dy, dx] of [[0, 0], [0, 1], [1, 0], [1, 1]] as const) {
+          for (const [dy, dx] of [
+            [0, 0],
+            [0, 1],
+            [1, 0],
+            [1, 1],
+          ] as const) {
             best = Math.max(best, Math.max(0, x((o % 3) * 16 + (py * 2 + dy) * 4 + px * 2 + dx) + o));
           }
           expected.push(best);
@@ -117,7 +144,9 @@ describe('buildVggOnnx', () => {
   });
 
   it('names the layer and shapes when provided weights do not fit', () => {
-    const layers = new Map<string, ConvWeights>([['block1_conv1', { kernel: new Float32Array(10), bias: new Float32Array(4) }]]);
+    const layers = new Map<string, ConvWeights>([
+      ['block1_conv1', { kernel: new Float32Array(10), bias: new Float32Array(4) }],
+    ]);
     try {
       buildVggOnnx({ arch: 'vgg16-micro-b1', weights: { kind: 'provided', layers, source: 'imagenet' } });
       expect.unreachable();
@@ -125,6 +154,11 @@ describe('buildVggOnnx', () => {
       expect(isHeadstartError(error, 'BACKBONE_IO_MISMATCH')).toBe(true);
       expect((error as Error).message).toMatch(/block1_conv1.*\[4, 3, 3, 3\]/);
     }
-    expect(() => buildVggOnnx({ arch: 'vgg16-micro-b1', weights: { kind: 'provided', layers: new Map(), source: 'imagenet' } })).toThrow(/lack layer "block1_conv1"/);
+    expect(() =>
+      buildVggOnnx({
+        arch: 'vgg16-micro-b1',
+        weights: { kind: 'provided', layers: new Map(), source: 'imagenet' },
+      }),
+    ).toThrow(/lack layer "block1_conv1"/);
   });
 });

@@ -81,7 +81,11 @@ function convNodes(layer: VggConvLayer, input: string): OnnxNode[] {
       opType: 'Conv',
       input: [input, `${layer.name}/kernel`, `${layer.name}/bias`],
       output: [`${layer.name}/conv`],
-      attribute: [intsAttr('kernel_shape', [3, 3]), intsAttr('pads', [1, 1, 1, 1]), intsAttr('strides', [1, 1])],
+      attribute: [
+        intsAttr('kernel_shape', [3, 3]),
+        intsAttr('pads', [1, 1, 1, 1]),
+        intsAttr('strides', [1, 1]),
+      ],
     },
     { name: `${layer.name}_relu`, opType: 'Relu', input: [`${layer.name}/conv`], output: [layer.name] },
   ];
@@ -129,7 +133,12 @@ export function buildVggOnnx(options: BuildVggOnnxOptions): { bytes: Uint8Array;
     });
     current = block.poolOutput;
   }
-  nodes.push({ name: BACKBONE_OUTPUT_NAME, opType: 'Identity', input: [current], output: [BACKBONE_OUTPUT_NAME] });
+  nodes.push({
+    name: BACKBONE_OUTPUT_NAME,
+    opType: 'Identity',
+    input: [current],
+    output: [BACKBONE_OUTPUT_NAME],
+  });
 
   const last = arch.blocks[arch.blocks.length - 1];
   if (!last) throw new HeadstartError('INVALID_OPTION', `Architecture "${arch.id}" has no blocks.`);

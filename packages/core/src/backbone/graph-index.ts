@@ -41,7 +41,8 @@ export function createGraphIndex(graph: OnnxGraph): GraphIndex {
     const node = producers.get(tensor);
     constantMemo.set(tensor, false);
     const inputs = (node?.input ?? []).filter(Boolean);
-    const result = node !== undefined && (node.opType === 'Constant' || (inputs.length > 0 && inputs.every(isConstant)));
+    const result =
+      node !== undefined && (node.opType === 'Constant' || (inputs.length > 0 && inputs.every(isConstant)));
     constantMemo.set(tensor, result);
     return result;
   };

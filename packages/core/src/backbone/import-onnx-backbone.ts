@@ -25,7 +25,10 @@ export interface ImportOnnxBackboneOptions {
  * `features` (NCHW), the input's batch and spatial dims become symbolic, and a spec is derived. Throws
  * BACKBONE_INVALID (from inspectVggGraph) for graphs that are not VGG-style conv bases.
  */
-export function importOnnxBackbone(options: ImportOnnxBackboneOptions): { bytes: Uint8Array; spec: BackboneSpec } {
+export function importOnnxBackbone(options: ImportOnnxBackboneOptions): {
+  bytes: Uint8Array;
+  spec: BackboneSpec;
+} {
   const source = options.source ?? options.name;
   const model = decodeOnnxModel(options.bytes, source);
   const inspection = inspectVggGraph({ model, source });
@@ -36,12 +39,16 @@ export function importOnnxBackbone(options: ImportOnnxBackboneOptions): { bytes:
   const inputDims = inspection.layout === 'nchw' ? ['N', 3, 'H', 'W'] : ['N', 'H', 'W', 3];
   // Fixed sizes of the original export (batch 1, 224×224) would pin the conv base to them, and stale
   // intermediate shapes would contradict other sizes; the base itself works at any size.
-  graph.input = (graph.input ?? []).map((v) => (v.name === inspection.inputName ? floatValueInfo(v.name, inputDims) : v));
+  graph.input = (graph.input ?? []).map((v) =>
+    v.name === inspection.inputName ? floatValueInfo(v.name, inputDims) : v,
+  );
   graph.valueInfo = [];
   graph.output = [floatValueInfo(BACKBONE_OUTPUT_NAME, ['N', last.channels, 'H_out', 'W_out'])];
   const bytes = encodeOnnxModel(model);
 
-  const arch = matchVggArchitecture(inspection.blocks.map((b) => ({ convCount: b.convs.length, channels: b.channels })));
+  const arch = matchVggArchitecture(
+    inspection.blocks.map((b) => ({ convCount: b.convs.length, channels: b.channels })),
+  );
   const spec: BackboneSpec = {
     id: options.name,
     arch: arch?.id ?? 'custom',

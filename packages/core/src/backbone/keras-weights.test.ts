@@ -1,13 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { isHeadstartError } from '../errors.ts';
-import { buildVggFromKerasWeights, hwioToOihw, inferKerasArchitecture, type KerasLayerWeights } from './keras-weights.ts';
+import {
+  buildVggFromKerasWeights,
+  hwioToOihw,
+  inferKerasArchitecture,
+  type KerasLayerWeights,
+} from './keras-weights.ts';
 import { getVggArchitecture, vggConvLayers } from './vgg-architectures.ts';
 
 function kerasLayers(archId: string): KerasLayerWeights {
   const layers: KerasLayerWeights = new Map();
   for (const c of vggConvLayers(getVggArchitecture(archId))) {
     const kernelShape = [3, 3, c.inChannels, c.outChannels];
-    layers.set(c.name, { kernel: new Float32Array(9 * c.inChannels * c.outChannels), kernelShape, bias: new Float32Array(c.outChannels) });
+    layers.set(c.name, {
+      kernel: new Float32Array(9 * c.inChannels * c.outChannels),
+      kernelShape,
+      bias: new Float32Array(c.outChannels),
+    });
   }
   return layers;
 }
@@ -17,9 +26,12 @@ describe('hwioToOihw', () => {
     const shape = [3, 3, 2, 4];
     const hwio = Float32Array.from({ length: 72 }, (_, k) => k);
     const oihw = hwioToOihw(hwio, shape);
-    for (let h = 0; h < 3; h++) for (let w = 0; w < 3; w++) for (let i = 0; i < 2; i++) for (let o = 0; o < 4; o++) {
-      expect(oihw[((o * 2 + i) * 3 + h) * 3 + w]).toBe(hwio[((h * 3 + w) * 2 + i) * 4 + o]);
-    }
+    for (let h = 0; h < 3; h++)
+      for (let w = 0; w < 3; w++)
+        for (let i = 0; i < 2; i++)
+          for (let o = 0; o < 4; o++) {
+            expect(oihw[((o * 2 + i) * 3 + h) * 3 + w]).toBe(hwio[((h * 3 + w) * 2 + i) * 4 + o]);
+          }
   });
 });
 
@@ -34,7 +46,9 @@ describe('inferKerasArchitecture', () => {
   it('refuses weights that match no VGG', () => {
     const layers = kerasLayers('vgg16-micro');
     layers.delete('block3_conv3');
-    expect(() => inferKerasArchitecture(layers, 'x.h5')).toThrow(/x\.h5 match no VGG architecture \(found .*block3: 2 convs of 16/);
+    expect(() => inferKerasArchitecture(layers, 'x.h5')).toThrow(
+      /x\.h5 match no VGG architecture \(found .*block3: 2 convs of 16/,
+    );
   });
 });
 
@@ -50,7 +64,11 @@ describe('buildVggFromKerasWeights', () => {
       expect((error as Error).message).toMatch(/lack layer "block4_conv2", which vgg16-micro needs/);
     }
     const wrong = kerasLayers('vgg16-micro');
-    wrong.set('block2_conv1', { kernel: new Float32Array(9 * 4 * 9), kernelShape: [3, 3, 4, 9], bias: new Float32Array(9) });
+    wrong.set('block2_conv1', {
+      kernel: new Float32Array(9 * 4 * 9),
+      kernelShape: [3, 3, 4, 9],
+      bias: new Float32Array(9),
+    });
     expect(() => buildVggFromKerasWeights({ layers: wrong })).toThrow(
       'Layer "block2_conv1" has kernel [3, 3, 4, 9] and bias [9]; vgg16-micro expects kernel [3, 3, 4, 8] (HWIO) and bias [8].',
     );
@@ -58,6 +76,11 @@ describe('buildVggFromKerasWeights', () => {
 
   it('builds an ImageNet-labelled caffe backbone by default', () => {
     const { spec } = buildVggFromKerasWeights({ layers: kerasLayers('vgg16-micro') });
-    expect(spec).toMatchObject({ id: 'vgg16-micro', arch: 'vgg16-micro', weights: 'imagenet', normalization: 'caffe' });
+    expect(spec).toMatchObject({
+      id: 'vgg16-micro',
+      arch: 'vgg16-micro',
+      weights: 'imagenet',
+      normalization: 'caffe',
+    });
   });
 });

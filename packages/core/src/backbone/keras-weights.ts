@@ -38,7 +38,10 @@ export function hwioToOihw(kernel: Float32Array, shape: readonly number[]): Floa
  * The VGG architecture whose layers the weights hold (`blockB_convC` names, output channels from the
  * kernels), so `vgg16` and `vgg19` files are told apart. Throws BACKBONE_INVALID when none matches.
  */
-export function inferKerasArchitecture(layers: KerasLayerWeights, source = 'The Keras weights'): VggArchitecture {
+export function inferKerasArchitecture(
+  layers: KerasLayerWeights,
+  source = 'The Keras weights',
+): VggArchitecture {
   const blocks: { convCount: number; channels: number }[] = [];
   for (const [name, weights] of layers) {
     const match = /^block(\d+)_conv(\d+)$/.exec(name);
@@ -53,7 +56,9 @@ export function inferKerasArchitecture(layers: KerasLayerWeights, source = 'The 
   const complete = dense.filter((b) => b !== undefined);
   const arch = complete.length === dense.length ? matchVggArchitecture(complete) : undefined;
   if (!arch) {
-    const found = dense.map((b, i) => `block${i + 1}: ${b?.convCount ?? 0} convs of ${b?.channels ?? 0}`).join(', ');
+    const found = dense
+      .map((b, i) => `block${i + 1}: ${b?.convCount ?? 0} convs of ${b?.channels ?? 0}`)
+      .join(', ');
     throw new HeadstartError(
       'BACKBONE_INVALID',
       `${source} match no VGG architecture (found ${found || 'no blockB_convC layers'}); expected the layers of vgg11, vgg13, vgg16 or vgg19.`,
@@ -62,12 +67,20 @@ export function inferKerasArchitecture(layers: KerasLayerWeights, source = 'The 
   return arch;
 }
 
-function checkedLayer(arch: VggArchitecture, layers: KerasLayerWeights, name: string, cin: number, cout: number): ConvWeights {
+function checkedLayer(
+  arch: VggArchitecture,
+  layers: KerasLayerWeights,
+  name: string,
+  cin: number,
+  cout: number,
+): ConvWeights {
   const weights = layers.get(name);
   if (!weights) {
     throw new HeadstartError(
       'BACKBONE_IO_MISMATCH',
-      `The Keras weights lack layer "${name}", which ${arch.id} needs (${vggConvLayers(arch).map((c) => c.name).join(', ')}).`,
+      `The Keras weights lack layer "${name}", which ${arch.id} needs (${vggConvLayers(arch)
+        .map((c) => c.name)
+        .join(', ')}).`,
     );
   }
   const expected = [3, 3, cin, cout];
@@ -102,7 +115,10 @@ export interface BuildVggFromKerasOptions {
  * with its exact shape (BACKBONE_IO_MISMATCH names the layer and both shapes); other layers (pools, a
  * classifier's dense layers) are ignored.
  */
-export function buildVggFromKerasWeights(options: BuildVggFromKerasOptions): { bytes: Uint8Array; spec: BackboneSpec } {
+export function buildVggFromKerasWeights(options: BuildVggFromKerasOptions): {
+  bytes: Uint8Array;
+  spec: BackboneSpec;
+} {
   const arch =
     options.arch === undefined
       ? inferKerasArchitecture(options.layers)

@@ -71,7 +71,10 @@ function fail(source: string, detail: string): never {
 function detectInput(graph: OnnxGraph, index: GraphIndex, source: string) {
   const inputs = (graph.input ?? []).filter((v) => !index.isConstant(v.name ?? ''));
   if (inputs.length !== 1) {
-    fail(source, `has ${inputs.length} inputs (${inputs.map((v) => v.name).join(', ')}); a VGG backbone takes one image tensor.`);
+    fail(
+      source,
+      `has ${inputs.length} inputs (${inputs.map((v) => v.name).join(', ')}); a VGG backbone takes one image tensor.`,
+    );
   }
   const input = inputs[0]!;
   const name = input.name ?? '';
@@ -80,7 +83,8 @@ function detectInput(graph: OnnxGraph, index: GraphIndex, source: string) {
     fail(source, `input "${name}" has element type ${elemType ?? 'unknown'}; expected float32 (1).`);
   }
   const dims = valueDims(input) ?? [undefined, undefined, undefined, undefined];
-  if (dims.length !== 4) fail(source, `input "${name}" has rank ${dims.length}; expected [N, 3, H, W] or [N, H, W, 3].`);
+  if (dims.length !== 4)
+    fail(source, `input "${name}" has rank ${dims.length}; expected [N, 3, H, W] or [N, H, W, 3].`);
   const first = index.singleConsumer(name);
   const perm = first?.opType === 'Transpose' ? intsAttribute(first, 'perm') : undefined;
   const startsWithNhwcTranspose = perm?.join(',') === '0,3,1,2';
@@ -88,7 +92,10 @@ function detectInput(graph: OnnxGraph, index: GraphIndex, source: string) {
   if (dims[1] === 3 && dims[3] !== 3) layout = 'nchw';
   else if (dims[3] === 3 && dims[1] !== 3) layout = 'nhwc';
   else if (typeof dims[1] === 'number' && typeof dims[3] === 'number' && dims[1] !== 3 && dims[3] !== 3) {
-    fail(source, `input "${name}" has shape [${dims.join(', ')}]; expected 3 channels, [N, 3, H, W] or [N, H, W, 3].`);
+    fail(
+      source,
+      `input "${name}" has shape [${dims.join(', ')}]; expected 3 channels, [N, 3, H, W] or [N, H, W, 3].`,
+    );
   } else layout = startsWithNhwcTranspose ? 'nhwc' : 'nchw';
   return { name, dims, layout };
 }
@@ -99,13 +106,18 @@ function detectInput(graph: OnnxGraph, index: GraphIndex, source: string) {
  * followed by a classifier. Refuses with BACKBONE_INVALID what is not such a base: no Conv, no MaxPool,
  * residual Add or Concat, branches, ops other than Conv/Relu/MaxPool (and layout ops) inside the base.
  */
-export function inspectVggGraph(options: { bytes: Uint8Array; source?: string } | { model: OnnxModel; source?: string }): VggGraphInspection {
+export function inspectVggGraph(
+  options: { bytes: Uint8Array; source?: string } | { model: OnnxModel; source?: string },
+): VggGraphInspection {
   const source = options.source ?? 'The ONNX graph';
   const model = 'model' in options ? options.model : decodeOnnxModel(options.bytes, source);
   const graph = model.graph ?? {};
   const nodes = graph.node ?? [];
   if (!nodes.some((n) => n.opType === 'Conv')) {
-    fail(source, 'has no Conv node; expected a VGG-style conv base (blocks of Conv and Relu ending in MaxPool).');
+    fail(
+      source,
+      'has no Conv node; expected a VGG-style conv base (blocks of Conv and Relu ending in MaxPool).',
+    );
   }
   const index = createGraphIndex(graph);
   const input = detectInput(graph, index, source);
@@ -132,35 +144,52 @@ export function inspectVggGraph(options: { bytes: Uint8Array; source?: string } 
     parameterCount += index.constantInputSize(node);
     if (op === 'Conv') {
       if (input.layout === 'nhwc' && !sawTranspose) {
-        fail(source, `input "${input.name}" is NHWC but no Transpose to NCHW precedes Conv ${describeNode(node)}.`);
+        fail(
+          source,
+          `input "${input.name}" is NHWC but no Transpose to NCHW precedes Conv ${describeNode(node)}.`,
+        );
       }
       convs.push(readConv(node, index, source, blocks.length + 1, convs.length + 1));
       downsample *= heightStride(node);
     } else if (op === 'MaxPool') {
-      if (convs.length === 0) fail(source, `MaxPool ${describeNode(node)} has no Conv before it in block ${blocks.length + 1}.`);
+      if (convs.length === 0)
+        fail(source, `MaxPool ${describeNode(node)} has no Conv before it in block ${blocks.length + 1}.`);
       const output = node.output?.[0] ?? '';
-      blocks.push({ name: `block${blocks.length + 1}`, convs, channels: convs[convs.length - 1]!.outChannels, output });
+      blocks.push({
+        name: `block${blocks.length + 1}`,
+        convs,
+        channels: convs[convs.length - 1]!.outChannels,
+        output,
+      });
       convs = [];
       downsample *= heightStride(node);
       if (!leadsToConv(output, index)) break;
     } else if (CONSTANT_BINARY.has(op)) {
       const dynamic = (node.input ?? []).filter((name) => name && !index.isConstant(name));
       if (dynamic.length > 1) {
-        fail(source, `${describeNode(node)} joins two computed tensors ("${dynamic.join('", "')}"); a VGG conv base has no residual connections.`);
+        fail(
+          source,
+          `${describeNode(node)} joins two computed tensors ("${dynamic.join('", "')}"); a VGG conv base has no residual connections.`,
+        );
       }
     } else if (op === 'Concat' || op === 'Sum') {
       fail(source, `${describeNode(node)} joins several tensors; a VGG conv base has no branches.`);
     } else if (op === 'Transpose') {
       sawTranspose = true;
     } else if (!PASS_THROUGH.has(op)) {
-      const where = blocks.length === 0 && convs.length === 0 ? 'before the first Conv' : `in block ${blocks.length + 1}`;
+      const where =
+        blocks.length === 0 && convs.length === 0 ? 'before the first Conv' : `in block ${blocks.length + 1}`;
       fail(source, `${describeNode(node)} ${where} is not part of a VGG conv base (Conv, Relu and MaxPool).`);
     }
     tensor = node.output?.[0] ?? '';
   }
-  if (blocks.length === 0) fail(source, 'has no MaxPool after its convs; expected blocks of Conv and Relu ending in MaxPool.');
+  if (blocks.length === 0)
+    fail(source, 'has no MaxPool after its convs; expected blocks of Conv and Relu ending in MaxPool.');
   if (convs.length > 0) {
-    fail(source, `ends with ${convs.length} Conv layers after the last MaxPool (${blocks[blocks.length - 1]!.output}); a VGG conv base ends each block with a MaxPool.`);
+    fail(
+      source,
+      `ends with ${convs.length} Conv layers after the last MaxPool (${blocks[blocks.length - 1]!.output}); a VGG conv base ends each block with a MaxPool.`,
+    );
   }
   const baseOutput = blocks[blocks.length - 1]!.output;
   const trailing = index.downstreamNodes(baseOutput);
@@ -184,11 +213,20 @@ function heightStride(node: OnnxNode): number {
   return intsAttribute(node, 'strides')?.[0] ?? 1;
 }
 
-function readConv(node: OnnxNode, index: GraphIndex, source: string, block: number, position: number): InspectedConv {
+function readConv(
+  node: OnnxNode,
+  index: GraphIndex,
+  source: string,
+  block: number,
+  position: number,
+): InspectedConv {
   const [, weight, bias] = node.input ?? [];
   const dims = weight ? index.constantDims(weight) : undefined;
   if (!weight || !dims || dims.length !== 4) {
-    fail(source, `Conv ${describeNode(node)} has no constant 4-D kernel; expected weights stored in the graph.`);
+    fail(
+      source,
+      `Conv ${describeNode(node)} has no constant 4-D kernel; expected weights stored in the graph.`,
+    );
   }
   const group = intsAttribute(node, 'group')?.[0] ?? 1;
   if (group !== 1) fail(source, `Conv ${describeNode(node)} is grouped (group ${group}); VGG convs are not.`);

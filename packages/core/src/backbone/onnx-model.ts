@@ -31,10 +31,15 @@ export function decodeOnnxModel(bytes: Uint8Array, source = 'the model'): OnnxMo
   try {
     model = onnx.ModelProto.decode(bytes);
   } catch (cause) {
-    throw new HeadstartError('BACKBONE_INVALID', `${source} is not a valid ONNX model (${String(cause)}).`, { cause });
+    throw new HeadstartError('BACKBONE_INVALID', `${source} is not a valid ONNX model (${String(cause)}).`, {
+      cause,
+    });
   }
   if (!model.graph || (model.graph.node ?? []).length === 0) {
-    throw new HeadstartError('BACKBONE_INVALID', `${source} is not a valid ONNX model: it has no graph nodes.`);
+    throw new HeadstartError(
+      'BACKBONE_INVALID',
+      `${source} is not a valid ONNX model: it has no graph nodes.`,
+    );
   }
   return model;
 }
@@ -43,7 +48,9 @@ export function decodeOnnxModel(bytes: Uint8Array, source = 'the model'): OnnxMo
 export function encodeOnnxModel(model: onnxProto.onnx.IModelProto): Uint8Array {
   const bytes = onnx.ModelProto.encode(model).finish();
   // protobufjs hands out a Node Buffer under Node; callers get the same plain Uint8Array everywhere.
-  return bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return bytes.constructor === Uint8Array
+    ? bytes
+    : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** The static dims of a value's tensor type: a number per fixed dim, the dim_param (or undefined) otherwise. */
@@ -92,5 +99,7 @@ export function intsAttr(name: string, ints: number[]): OnnxAttribute {
 
 /** How a node is named in messages: its name when it has one, else its op and first output. */
 export function describeNode(node: OnnxNode): string {
-  return node.name ? `"${node.name}" (${node.opType})` : `${node.opType} producing "${node.output?.[0] ?? '?'}"`;
+  return node.name
+    ? `"${node.name}" (${node.opType})`
+    : `${node.opType} producing "${node.output?.[0] ?? '?'}"`;
 }

@@ -37,7 +37,10 @@ export function parseBackboneSpec(value: unknown, source = 'The backbone spec'):
   if (!result.success) {
     const issue = result.error.issues[0];
     const where = issue?.path.length ? `field "${issue.path.join('.')}"` : 'its top level';
-    throw new HeadstartError('BACKBONE_INVALID', `${source} is not a valid backbone spec: ${where}: ${issue?.message ?? 'invalid'}.`);
+    throw new HeadstartError(
+      'BACKBONE_INVALID',
+      `${source} is not a valid backbone spec: ${where}: ${issue?.message ?? 'invalid'}.`,
+    );
   }
   return result.data;
 }

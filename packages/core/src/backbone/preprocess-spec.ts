@@ -28,7 +28,11 @@ export interface PreprocessSpec {
 }
 
 /** The preprocessing of a normalisation mode: Keras "caffe" (BGR, mean subtraction) or torchvision. */
-export function preprocessFor(mode: NormalizationMode, inputSize: number, layout: TensorLayout = 'nchw'): PreprocessSpec {
+export function preprocessFor(
+  mode: NormalizationMode,
+  inputSize: number,
+  layout: TensorLayout = 'nchw',
+): PreprocessSpec {
   if (mode === 'caffe') {
     return {
       inputSize,

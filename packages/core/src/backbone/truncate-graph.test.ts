@@ -11,7 +11,11 @@ import { sha256Hex } from './sha256.ts';
 const micro = buildVggOnnx({ arch: 'vgg16-micro', weights: { kind: 'random', seed: 11 } });
 const image = Float32Array.from({ length: 3 * 32 * 32 }, (_, i) => Math.cos(i * 0.37) * 50);
 
-async function run(bytes: Uint8Array, dims = [1, 3, 32, 32], data = image): Promise<Record<string, ort.Tensor>> {
+async function run(
+  bytes: Uint8Array,
+  dims = [1, 3, 32, 32],
+  data = image,
+): Promise<Record<string, ort.Tensor>> {
   const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1 });
   const outputs = await session.run({ input: new ort.Tensor('float32', data, dims) });
   await session.release();
@@ -28,7 +32,10 @@ function withClassifier(): Uint8Array {
     { name: 'softmax', opType: 'Softmax', input: ['logits'], output: ['probs'] },
   );
   const w = Float32Array.from({ length: 32 * 10 }, (_, i) => (i % 7) / 7 - 0.5);
-  graph.initializer!.push(floatInitializer('fc.w', [32, 10], w), floatInitializer('fc.b', [10], new Float32Array(10)));
+  graph.initializer!.push(
+    floatInitializer('fc.w', [32, 10], w),
+    floatInitializer('fc.b', [10], new Float32Array(10)),
+  );
   graph.output = [floatValueInfo('probs', ['N', 10])];
   return encodeOnnxModel(model);
 }
@@ -51,11 +58,15 @@ describe('truncateGraph', () => {
 
     const [a, b] = await Promise.all([run(micro.bytes), run(cut)]);
     expect(b.features!.dims).toEqual([1, 32, 1, 1]);
-    expect(Array.from(b.features!.data as Float32Array)).toEqual(Array.from(a.features!.data as Float32Array));
+    expect(Array.from(b.features!.data as Float32Array)).toEqual(
+      Array.from(a.features!.data as Float32Array),
+    );
   });
 
   it('names the tensor when it is not in the graph', () => {
-    expect(() => truncateGraph({ bytes: micro.bytes, outputTensor: 'block9_pool' })).toThrow(/no tensor "block9_pool"/);
+    expect(() => truncateGraph({ bytes: micro.bytes, outputTensor: 'block9_pool' })).toThrow(
+      /no tensor "block9_pool"/,
+    );
   });
 });
 
@@ -78,7 +89,9 @@ describe('sliceAfterBlock', () => {
     model.graph!.output!.push(floatValueInfo('block3_pool'));
     const [full, sliced] = await Promise.all([run(encodeOnnxModel(model)), run(bytes)]);
     expect(sliced.block3_pool!.dims).toEqual([1, 16, 4, 4]);
-    expect(Array.from(sliced.block3_pool!.data as Float32Array)).toEqual(Array.from(full.block3_pool!.data as Float32Array));
+    expect(Array.from(sliced.block3_pool!.data as Float32Array)).toEqual(
+      Array.from(full.block3_pool!.data as Float32Array),
+    );
   });
 
   it('refuses a block out of range', () => {

@@ -15,7 +15,9 @@ import { isVggArchitectureId } from './vgg-architectures.ts';
 /** Names read by the nodes of subgraphs (If/Loop bodies), which may refer to tensors of the outer graph. */
 function subgraphInputs(node: OnnxNode): string[] {
   const graphs = (node.attribute ?? []).flatMap((a) => [...(a.g ? [a.g] : []), ...(a.graphs ?? [])]);
-  return graphs.flatMap((g: OnnxGraph) => (g.node ?? []).flatMap((n) => [...(n.input ?? []), ...subgraphInputs(n)]));
+  return graphs.flatMap((g: OnnxGraph) =>
+    (g.node ?? []).flatMap((n) => [...(n.input ?? []), ...subgraphInputs(n)]),
+  );
 }
 
 /**
@@ -23,7 +25,12 @@ function subgraphInputs(node: OnnxNode): string[] {
  * named `outputName` (through an Identity when the names differ). Unreachable nodes, initializers, inputs
  * and value infos are dropped.
  */
-export function truncateModel(model: OnnxModel, outputTensor: string, outputName = outputTensor, source = 'The ONNX graph'): void {
+export function truncateModel(
+  model: OnnxModel,
+  outputTensor: string,
+  outputName = outputTensor,
+  source = 'The ONNX graph',
+): void {
   const graph = model.graph ?? {};
   const nodes = graph.node ?? [];
   const isInput = (graph.input ?? []).some((v) => v.name === outputTensor);
@@ -44,7 +51,10 @@ export function truncateModel(model: OnnxModel, outputTensor: string, outputName
   if (outputName !== outputTensor) {
     const taken = [...kept.flatMap((n) => n.output ?? []), ...(graph.input ?? []).map((v) => v.name)];
     if (taken.includes(outputName)) {
-      throw new HeadstartError('BACKBONE_INVALID', `${source} already has a tensor "${outputName}" before "${outputTensor}".`);
+      throw new HeadstartError(
+        'BACKBONE_INVALID',
+        `${source} already has a tensor "${outputName}" before "${outputTensor}".`,
+      );
     }
     kept.push({ name: outputName, opType: 'Identity', input: [outputTensor], output: [outputName] });
   }
@@ -63,7 +73,12 @@ export function truncateModel(model: OnnxModel, outputTensor: string, outputName
  * without the nodes and initializers it does not depend on. Cuts a classifier off at the last max-pool,
  * or a conv base after one of its blocks.
  */
-export function truncateGraph(options: { bytes: Uint8Array; outputTensor: string; outputName?: string; source?: string }): Uint8Array {
+export function truncateGraph(options: {
+  bytes: Uint8Array;
+  outputTensor: string;
+  outputName?: string;
+  source?: string;
+}): Uint8Array {
   const model = decodeOnnxModel(options.bytes, options.source);
   truncateModel(model, options.outputTensor, options.outputName, options.source);
   return encodeOnnxModel(model);
@@ -74,12 +89,18 @@ export function truncateGraph(options: { bytes: Uint8Array; outputTensor: string
  * with its spec updated: id and arch suffixed `-b<block>`, blocks, outputName, outputChannels, downsample,
  * minInputSize, parameterCount and sha256. This is the frozen part when the later blocks are fine-tuned.
  */
-export function sliceAfterBlock(options: { bytes: Uint8Array; spec: BackboneSpec; block: number }): { bytes: Uint8Array; spec: BackboneSpec } {
+export function sliceAfterBlock(options: { bytes: Uint8Array; spec: BackboneSpec; block: number }): {
+  bytes: Uint8Array;
+  spec: BackboneSpec;
+} {
   const { spec, block } = options;
   const count = spec.blocks.length;
   const last = Number.isInteger(block) && block >= 1 && block <= count ? spec.blocks[block - 1] : undefined;
   if (!last) {
-    throw new HeadstartError('INVALID_OPTION', `Block ${block} is out of range for ${spec.id}; use 1 … ${count}.`);
+    throw new HeadstartError(
+      'INVALID_OPTION',
+      `Block ${block} is out of range for ${spec.id}; use 1 … ${count}.`,
+    );
   }
   const bytes = truncateGraph({ bytes: options.bytes, outputTensor: last.output, source: spec.id });
   const { parameterCount } = inspectVggGraph({ bytes, source: spec.id });

@@ -49,7 +49,12 @@ export const MICRO_WIDTH_DIVISOR = 16;
 export const VGG_ARCHITECTURE_IDS: readonly string[] = VGG_FAMILIES.flatMap((f) => [f, `${f}-micro`]);
 
 /** Builds the layout of a family member with widths divided by `divisor`, keeping its first `blockCount` blocks. */
-function buildArchitecture(id: string, family: VggFamily, divisor: number, blockCount: number): VggArchitecture {
+function buildArchitecture(
+  id: string,
+  family: VggFamily,
+  divisor: number,
+  blockCount: number,
+): VggArchitecture {
   const blocks: VggBlockLayout[] = [];
   let inChannels = 3;
   for (let b = 0; b < blockCount; b++) {
@@ -117,12 +122,16 @@ export function backboneId(options: { arch: string; weights: 'imagenet' | 'rando
  * The known architecture (full or micro, all five blocks) whose blocks have exactly these conv counts and
  * channels, or undefined. Lets imported graphs and weight files be recognised as `vgg16`, `vgg19`, ….
  */
-export function matchVggArchitecture(blocks: { convCount: number; channels: number }[]): VggArchitecture | undefined {
+export function matchVggArchitecture(
+  blocks: { convCount: number; channels: number }[],
+): VggArchitecture | undefined {
   for (const id of VGG_ARCHITECTURE_IDS) {
     const arch = getVggArchitecture(id);
     const same =
       arch.blocks.length === blocks.length &&
-      arch.blocks.every((b, i) => b.convs.length === blocks[i]?.convCount && b.channels === blocks[i]?.channels);
+      arch.blocks.every(
+        (b, i) => b.convs.length === blocks[i]?.convCount && b.channels === blocks[i]?.channels,
+      );
     if (same) return arch;
   }
   return undefined;

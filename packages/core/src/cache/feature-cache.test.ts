@@ -3,7 +3,11 @@ import { preprocessFor } from '../backbone/preprocess-spec.ts';
 import { createMemoryBlobStore } from './blob-store.ts';
 import { createFeatureCache, featureContextId } from './feature-cache.ts';
 
-const context = { backboneSha256: 'ab'.repeat(32), preprocess: preprocessFor('caffe', 32), pooling: 'flatten' as const };
+const context = {
+  backboneSha256: 'ab'.repeat(32),
+  preprocess: preprocessFor('caffe', 32),
+  pooling: 'flatten' as const,
+};
 
 describe('feature cache', () => {
   it('keys on content and context', () => {
@@ -12,9 +16,14 @@ describe('feature cache', () => {
     expect(cache.keyFor(new Uint8Array([1, 2, 3]))).toBe(a);
     expect(cache.keyFor(new Uint8Array([1, 2, 4]))).not.toBe(a);
     expect(a.startsWith(cache.contextId.slice(0, 16))).toBe(true);
-    const other = createFeatureCache({ store: createMemoryBlobStore(), context: { ...context, pooling: 'avg' } });
+    const other = createFeatureCache({
+      store: createMemoryBlobStore(),
+      context: { ...context, pooling: 'avg' },
+    });
     expect(other.keyFor(new Uint8Array([1, 2, 3]))).not.toBe(a);
-    expect(featureContextId({ ...context, preprocess: preprocessFor('caffe', 64) })).not.toBe(cache.contextId);
+    expect(featureContextId({ ...context, preprocess: preprocessFor('caffe', 64) })).not.toBe(
+      cache.contextId,
+    );
   });
 
   it('round-trips vectors and treats a damaged entry as a miss', async () => {
@@ -29,7 +38,11 @@ describe('feature cache', () => {
   });
 
   it('is independent of key order in the context', () => {
-    const shuffled = { pooling: context.pooling, preprocess: { ...context.preprocess }, backboneSha256: context.backboneSha256 };
+    const shuffled = {
+      pooling: context.pooling,
+      preprocess: { ...context.preprocess },
+      backboneSha256: context.backboneSha256,
+    };
     expect(featureContextId(shuffled)).toBe(featureContextId(context));
   });
 });

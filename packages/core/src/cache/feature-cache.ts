@@ -45,7 +45,10 @@ export function featureContextId(context: FeatureCacheContext): string {
 }
 
 /** Creates a feature cache for one context. */
-export function createFeatureCache(options: { store: BlobStore; context: FeatureCacheContext }): FeatureCache {
+export function createFeatureCache(options: {
+  store: BlobStore;
+  context: FeatureCacheContext;
+}): FeatureCache {
   const { store } = options;
   const contextId = featureContextId(options.context);
   const prefix = contextId.slice(0, 16);

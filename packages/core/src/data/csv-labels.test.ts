@@ -9,13 +9,19 @@ describe('parseCsvLabels', () => {
       { file: 'c, d.png', label: 'cat', line: 4 },
     ];
     expect(parseCsvLabels({ text: 'a.png, cat\n\n  b.jpg ,dog \n"c, d.png",cat\n' })).toEqual(expected);
-    expect(parseCsvLabels({ text: 'a.png, cat\r\n ,  \r\n  b.jpg ,dog \r\n"c, d.png",cat' })).toEqual(expected);
+    expect(parseCsvLabels({ text: 'a.png, cat\r\n ,  \r\n  b.jpg ,dog \r\n"c, d.png",cat' })).toEqual(
+      expected,
+    );
   });
 
   test('detects a header row and finds the columns by name', () => {
-    expect(parseCsvLabels({ text: 'filename,label\nx.png,1\n' })).toEqual([{ file: 'x.png', label: '1', line: 2 }]);
+    expect(parseCsvLabels({ text: 'filename,label\nx.png,1\n' })).toEqual([
+      { file: 'x.png', label: '1', line: 2 },
+    ]);
     expect(parseCsvLabels({ text: 'id,label\nx.png,1\n' })).toEqual([{ file: 'x.png', label: '1', line: 2 }]);
-    expect(parseCsvLabels({ text: '\ufeffClass,Notes,File\nbird,blurry,y.png\n' })).toEqual([{ file: 'y.png', label: 'bird', line: 2 }]);
+    expect(parseCsvLabels({ text: '\ufeffClass,Notes,File\nbird,blurry,y.png\n' })).toEqual([
+      { file: 'y.png', label: 'bird', line: 2 },
+    ]);
   });
 
   test('accepts UTF-8 bytes', () => {
@@ -35,7 +41,10 @@ describe('parseCsvLabels', () => {
 
   test('malformed CSV is DATASET_INVALID', () => {
     expect(() => parseCsvLabels({ text: 'a.png,"cat\n', name: 'bad.csv' })).toThrow(
-      expect.objectContaining({ code: 'DATASET_INVALID', message: expect.stringContaining('Cannot read CSV "bad.csv"') }),
+      expect.objectContaining({
+        code: 'DATASET_INVALID',
+        message: expect.stringContaining('Cannot read CSV "bad.csv"'),
+      }),
     );
   });
 });

@@ -17,7 +17,19 @@ export interface ParseCsvLabelsOptions {
 }
 
 /** Header names recognised for the two columns; other columns are ignored. */
-const FILE_HEADERS = ['filename', 'file', 'file_name', 'filepath', 'file_path', 'path', 'image', 'image_path', 'img', 'id', 'name'];
+const FILE_HEADERS = [
+  'filename',
+  'file',
+  'file_name',
+  'filepath',
+  'file_path',
+  'path',
+  'image',
+  'image_path',
+  'img',
+  'id',
+  'name',
+];
 const LABEL_HEADERS = ['label', 'labels', 'class', 'class_name', 'category', 'target'];
 
 interface Columns {
@@ -35,7 +47,10 @@ function headerColumns(first: readonly string[]): Columns | undefined {
   return { file: resolvedFile, label: label >= 0 ? label : resolvedFile === 0 ? 1 : 0 };
 }
 
-function readRecords(text: string | Uint8Array, name: string): { record: string[]; info: { lines: number } }[] {
+function readRecords(
+  text: string | Uint8Array,
+  name: string,
+): { record: string[]; info: { lines: number } }[] {
   try {
     const input = typeof text === 'string' ? text : new TextDecoder('utf-8').decode(text);
     return parse(input, {

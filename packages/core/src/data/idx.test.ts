@@ -46,12 +46,18 @@ describe('IDX parsing', () => {
     expect(() => parseIdxImages({ bytes: labels, name: 'train-images-idx3-ubyte' })).toThrow(
       'IDX file "train-images-idx3-ubyte" starts with 0x00000801; image files start with 0x00000803.',
     );
-    expect(codeOf(() => parseIdxLabels({ bytes: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]) }))).toBe('DATASET_INVALID');
+    expect(
+      codeOf(() => parseIdxLabels({ bytes: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0]) })),
+    ).toBe('DATASET_INVALID');
   });
 
   test('truncated headers and data are reported with sizes', () => {
-    expect(() => parseIdxImages({ bytes: images.subarray(0, 2), name: 'x' })).toThrow(/"x" is truncated: 2 bytes/);
-    expect(() => parseIdxImages({ bytes: images.subarray(0, 10), name: 'x' })).toThrow(/header alone needs 16/);
+    expect(() => parseIdxImages({ bytes: images.subarray(0, 2), name: 'x' })).toThrow(
+      /"x" is truncated: 2 bytes/,
+    );
+    expect(() => parseIdxImages({ bytes: images.subarray(0, 10), name: 'x' })).toThrow(
+      /header alone needs 16/,
+    );
     expect(() => parseIdxImages({ bytes: images.subarray(0, images.length - 1), name: 'x' })).toThrow(
       'IDX file "x" is truncated: 2×2×3 needs 12 data bytes, found 11.',
     );

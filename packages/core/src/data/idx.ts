@@ -25,7 +25,8 @@ export interface IdxArray {
 }
 
 function parseIdxWithMagic(bytes: Uint8Array, name: string, magic: number, what: string): IdxArray {
-  if (bytes.length < 4) throw invalid(`IDX file "${name}" is truncated: ${bytes.length} bytes, not even a header.`);
+  if (bytes.length < 4)
+    throw invalid(`IDX file "${name}" is truncated: ${bytes.length} bytes, not even a header.`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const found = view.getUint32(0, false);
   if (found !== magic) {
@@ -34,13 +35,17 @@ function parseIdxWithMagic(bytes: Uint8Array, name: string, magic: number, what:
   const rank = magic & 0xff;
   const headerLength = 4 + 4 * rank;
   if (bytes.length < headerLength) {
-    throw invalid(`IDX file "${name}" is truncated: ${bytes.length} bytes, its header alone needs ${headerLength}.`);
+    throw invalid(
+      `IDX file "${name}" is truncated: ${bytes.length} bytes, its header alone needs ${headerLength}.`,
+    );
   }
   const dims = Array.from({ length: rank }, (_, i) => view.getUint32(4 + 4 * i, false));
   const expected = dims.reduce((a, b) => a * b, 1);
   const actual = bytes.length - headerLength;
   if (actual < expected) {
-    throw invalid(`IDX file "${name}" is truncated: ${dims.join('×')} needs ${expected} data bytes, found ${actual}.`);
+    throw invalid(
+      `IDX file "${name}" is truncated: ${dims.join('×')} needs ${expected} data bytes, found ${actual}.`,
+    );
   }
   if (actual > expected) {
     throw invalid(`IDX file "${name}" has ${actual - expected} bytes beyond its ${dims.join('×')} data.`);

@@ -13,7 +13,9 @@ describe('sample content', () => {
       0x72, 0x67, 0x62, 0x38, 0, 0, 0, 2, 0, 0, 0, 1, 1, 2, 3, 4, 5, 6,
     ]);
     const tall = { width: 1, height: 2, data: image.data };
-    expect(sampleContentBytes({ kind: 'pixels', image: tall })).not.toEqual(sampleContentBytes({ kind: 'pixels', image }));
+    expect(sampleContentBytes({ kind: 'pixels', image: tall })).not.toEqual(
+      sampleContentBytes({ kind: 'pixels', image }),
+    );
   });
 
   test('decodeSampleContent decodes encoded bytes and passes pixels through', async () => {
@@ -25,7 +27,9 @@ describe('sample content', () => {
     };
     expect(await decodeSampleContent({ kind: 'pixels', image }, decode)).toBe(image);
     expect(calls).toEqual([]);
-    expect(await decodeSampleContent({ kind: 'encoded', bytes: new Uint8Array([1]) }, decode, 'a.png')).toBe(image);
+    expect(await decodeSampleContent({ kind: 'encoded', bytes: new Uint8Array([1]) }, decode, 'a.png')).toBe(
+      image,
+    );
     expect(calls).toEqual(['a.png']);
   });
 });

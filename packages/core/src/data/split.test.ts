@@ -21,7 +21,9 @@ describe('stratifiedSplit', () => {
     expect(stratifiedSplit({ labels, seed: 42 })).toEqual(a);
     expect(stratifiedSplit({ labels, seed: 7 }).val).not.toEqual(a.val);
     // Fixed by the seeded generator; a change means saved splits no longer reproduce.
-    expect(stratifiedSplit({ labels: ['x', 'y', 'x', 'y', 'x', 'y', 'x', 'y'], valFraction: 0.5 })).toEqual(SMALL_GOLDEN);
+    expect(stratifiedSplit({ labels: ['x', 'y', 'x', 'y', 'x', 'y', 'x', 'y'], valFraction: 0.5 })).toEqual(
+      SMALL_GOLDEN,
+    );
   });
 
   test('keeps at least one sample on each side', () => {
@@ -41,13 +43,18 @@ describe('stratifiedSplit', () => {
 
   test('a class with one sample is DATASET_TOO_SMALL naming it', () => {
     expect(() => stratifiedSplit({ labels: ['a', 'a', 'lonely'] })).toThrow(
-      expect.objectContaining({ code: 'DATASET_TOO_SMALL', message: expect.stringContaining('"lonely" has 1 sample') }),
+      expect.objectContaining({
+        code: 'DATASET_TOO_SMALL',
+        message: expect.stringContaining('"lonely" has 1 sample'),
+      }),
     );
   });
 
   test('valFraction must lie strictly between 0 and 1', () => {
     for (const valFraction of [0, 1, -0.2, 1.5, Number.NaN]) {
-      expect(() => stratifiedSplit({ labels, valFraction })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+      expect(() => stratifiedSplit({ labels, valFraction })).toThrow(
+        expect.objectContaining({ code: 'INVALID_OPTION' }),
+      );
     }
     expect(() => stratifiedSplit({ labels, valFraction: 1 })).toThrow(/Validation fraction 1 is not valid/);
   });

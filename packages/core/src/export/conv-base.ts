@@ -1,6 +1,12 @@
 import type { BackboneSpec } from '../backbone/backbone-spec.ts';
 import { BACKBONE_INPUT_NAME } from '../backbone/build-vgg-onnx.ts';
-import { decodeOnnxModel, floatValueInfo, intsAttr, type OnnxModel, type OnnxNode } from '../backbone/onnx-model.ts';
+import {
+  decodeOnnxModel,
+  floatValueInfo,
+  intsAttr,
+  type OnnxModel,
+  type OnnxNode,
+} from '../backbone/onnx-model.ts';
 import { truncateModel } from '../backbone/truncate-graph.ts';
 import { HeadstartError } from '../errors.ts';
 import { blockIndex, type ConvBlockWeights } from '../finetune/conv-block-weights.ts';
@@ -36,14 +42,26 @@ function imageInputModel(layout: 'nchw' | 'nhwc'): { model: OnnxModel; output: s
   let output = BACKBONE_INPUT_NAME;
   if (layout === 'nhwc') {
     output = `${FINETUNED_PREFIX}input_nchw`;
-    nodes.push({ name: output, opType: 'Transpose', input: [BACKBONE_INPUT_NAME], output: [output], attribute: [intsAttr('perm', [0, 3, 1, 2])] });
+    nodes.push({
+      name: output,
+      opType: 'Transpose',
+      input: [BACKBONE_INPUT_NAME],
+      output: [output],
+      attribute: [intsAttr('perm', [0, 3, 1, 2])],
+    });
   }
   const dims = layout === 'nhwc' ? ['N', 'H', 'W', 3] : ['N', 3, 'H', 'W'];
   const model = {
     irVersion: IR_VERSION,
     opsetImport: [{ domain: '', version: OPSET }],
     producerName: 'headstart',
-    graph: { name: 'finetuned', node: nodes, initializer: [], input: [floatValueInfo(BACKBONE_INPUT_NAME, dims)], output: [] },
+    graph: {
+      name: 'finetuned',
+      node: nodes,
+      initializer: [],
+      input: [floatValueInfo(BACKBONE_INPUT_NAME, dims)],
+      output: [],
+    },
   } as unknown as OnnxModel;
   return { model, output };
 }
@@ -56,8 +74,15 @@ export function appendPart(model: OnnxModel, part: GraphPart): void {
     ...(graph.initializer ?? []).map((t) => t.name ?? ''),
     ...(graph.input ?? []).map((v) => v.name ?? ''),
   ]);
-  const clash = [...part.nodes.flatMap((n) => n.output ?? []), ...part.initializers.map((t) => t.name ?? '')].find((n) => taken.has(n));
-  if (clash) throw new HeadstartError('BACKBONE_INVALID', `The backbone graph already has a tensor "${clash}"; it cannot take the exported layers.`);
+  const clash = [
+    ...part.nodes.flatMap((n) => n.output ?? []),
+    ...part.initializers.map((t) => t.name ?? ''),
+  ].find((n) => taken.has(n));
+  if (clash)
+    throw new HeadstartError(
+      'BACKBONE_INVALID',
+      `The backbone graph already has a tensor "${clash}"; it cannot take the exported layers.`,
+    );
   graph.node = [...(graph.node ?? []), ...part.nodes];
   graph.initializer = [...(graph.initializer ?? []), ...part.initializers];
 }
@@ -76,12 +101,19 @@ export function buildConvBase(options: ConvBaseOptions): ConvBase {
   let output: string;
   let channels: number;
   if (from === undefined || from > 1) {
-    if (!backbone) throw new HeadstartError('INVALID_OPTION', `Exporting ${first ? `blocks from ${first.name}` : 'a head'} needs the backbone graph it was trained on.`);
+    if (!backbone)
+      throw new HeadstartError(
+        'INVALID_OPTION',
+        `Exporting ${first ? `blocks from ${first.name}` : 'a head'} needs the backbone graph it was trained on.`,
+      );
     const { spec } = backbone;
     const frozenBlocks = from === undefined ? spec.blocks.length : from - 1;
     const last = spec.blocks[frozenBlocks - 1];
     if (!last || frozenBlocks > spec.blocks.length) {
-      throw new HeadstartError('BACKBONE_IO_MISMATCH', `${spec.id} has ${spec.blocks.length} blocks; the model needs ${frozenBlocks} frozen ones.`);
+      throw new HeadstartError(
+        'BACKBONE_IO_MISMATCH',
+        `${spec.id} has ${spec.blocks.length} blocks; the model needs ${frozenBlocks} frozen ones.`,
+      );
     }
     model = decodeOnnxModel(backbone.bytes, spec.id);
     output = from === undefined ? spec.outputName : last.output;
@@ -94,7 +126,10 @@ export function buildConvBase(options: ConvBaseOptions): ConvBase {
   if (first) {
     const inChannels = first.convs[0]?.inChannels;
     if (inChannels !== channels) {
-      throw new HeadstartError('BACKBONE_IO_MISMATCH', `Block ${first.name} reads ${inChannels} channels but the frozen part gives ${channels}.`);
+      throw new HeadstartError(
+        'BACKBONE_IO_MISMATCH',
+        `Block ${first.name} reads ${inChannels} channels but the frozen part gives ${channels}.`,
+      );
     }
     const part = convBlockNodes({ blocks, input: output, prefix: FINETUNED_PREFIX });
     appendPart(model, part);

@@ -29,7 +29,11 @@ function maxDiff(a: Float32Array, b: Float32Array): number {
   return a.reduce((m, v, i) => Math.max(m, Math.abs(v - (b[i] as number))), 0);
 }
 
-async function exported(bytes: Uint8Array, data = images.data, dims = feeds.input.dims): Promise<Float32Array> {
+async function exported(
+  bytes: Uint8Array,
+  data = images.data,
+  dims = feeds.input.dims,
+): Promise<Float32Array> {
   const out = await runOnnxGraph({ bytes, feeds: { input: { data, dims } } });
   expect(Object.keys(out)).toEqual(['probabilities']);
   return out.probabilities!.data;
@@ -48,7 +52,13 @@ describe('exportOnnx, scenario 1 (frozen backbone + head)', () => {
       const shape = maps.dims.slice(1) as [number, number, number];
       const features = poolFeatures({ output: maps.data, count: 24, shape, layout: 'nchw', pooling });
       const dim = features.length / 24;
-      const trained = await trainHead({ train: { features, labels: images.labels, dim }, spec: head, numClasses: 2, epochs: 2, batchSize: 8 });
+      const trained = await trainHead({
+        train: { features, labels: images.labels, dim },
+        spec: head,
+        numClasses: 2,
+        epochs: 2,
+        batchSize: 8,
+      });
       const expected = await predictProbabilities({ head: trained, features, count: 24 });
       const graph = exportOnnx({ backbone, pooling, head: trained });
       expect(graph.numClasses).toBe(2);
@@ -66,19 +76,44 @@ describe('exportOnnx, fine-tuned', () => {
     const maps = (await runOnnxGraph({ bytes: frozen.bytes, feeds })).block3_pool!;
     const train = arrayMapSource({ data: maps.data, shape: [16, 4, 4], labels: images.labels });
     const blocks = readConvBlockWeights({ bytes: micro.bytes, fromBlock: 4 });
-    const result = await trainFinetune({ train, blocks, spec: head, numClasses: 2, epochs: 2, warmupEpochs: 1, batchSize: 8, learningRateBackbone: 1e-2 });
+    const result = await trainFinetune({
+      train,
+      blocks,
+      spec: head,
+      numClasses: 2,
+      epochs: 2,
+      warmupEpochs: 1,
+      batchSize: 8,
+      learningRateBackbone: 1e-2,
+    });
     const trainedBlocks = readConvBlocks(result.model.blocks);
     expect(trainedBlocks[0]!.convs[0]!.kernel).not.toEqual(blocks[0]!.convs[0]!.kernel);
     const expected = await predictFinetune({ model: result.model, data: maps.data, count: 24 });
-    const graph = exportOnnx({ backbone: micro, blocks: trainedBlocks, pooling: 'flatten', head: result.model.head });
+    const graph = exportOnnx({
+      backbone: micro,
+      blocks: trainedBlocks,
+      pooling: 'flatten',
+      head: result.model.head,
+    });
     expect(maxDiff(await exported(graph.bytes), expected)).toBeLessThan(1e-4);
 
     const merged = mergeConvBlocks({ backbone: micro, blocks: trainedBlocks });
     expect(inspectVggGraph({ bytes: merged.bytes }).blocks).toHaveLength(5);
-    expect(merged.spec).toMatchObject({ arch: 'vgg16-micro', outputName: 'features', outputChannels: 32, downsample: 32 });
+    expect(merged.spec).toMatchObject({
+      arch: 'vgg16-micro',
+      outputName: 'features',
+      outputChannels: 32,
+      downsample: 32,
+    });
     expect(merged.spec.id).toMatch(/^vgg16-micro-random-s42-ft-[0-9a-f]{8}$/);
     const features = (await runOnnxGraph({ bytes: merged.bytes, feeds })).features!;
-    const tfFeatures = convFeatures({ blocks: result.model.blocks, data: maps.data, count: 24, shape: [16, 4, 4], pooling: 'flatten' });
+    const tfFeatures = convFeatures({
+      blocks: result.model.blocks,
+      data: maps.data,
+      count: 24,
+      shape: [16, 4, 4],
+      pooling: 'flatten',
+    });
     expect(maxDiff(features.data, tfFeatures.dataSync() as Float32Array)).toBeLessThan(1e-4);
     tfFeatures.dispose();
     result.model.dispose();
@@ -89,9 +124,22 @@ describe('exportOnnx, fine-tuned', () => {
     const small = syntheticImages({ task: 'bars', count: 16, size: 16, seed: 2 });
     const train = arrayMapSource(small);
     const blocks = heNormalConvBlocks({ layouts: convBlockLayouts({ spec, fromBlock: 1 }), seed: 3 });
-    const result = await trainFinetune({ train, blocks, spec: head, numClasses: 2, epochs: 2, warmupEpochs: 0, batchSize: 8, pooling: 'avg' });
+    const result = await trainFinetune({
+      train,
+      blocks,
+      spec: head,
+      numClasses: 2,
+      epochs: 2,
+      warmupEpochs: 0,
+      batchSize: 8,
+      pooling: 'avg',
+    });
     const expected = await predictFinetune({ model: result.model, data: small.data, count: 16 });
-    const graph = exportOnnx({ blocks: readConvBlocks(result.model.blocks), pooling: 'avg', head: result.model.head });
+    const graph = exportOnnx({
+      blocks: readConvBlocks(result.model.blocks),
+      pooling: 'avg',
+      head: result.model.head,
+    });
     expect(maxDiff(await exported(graph.bytes, small.data, [16, 3, 16, 16]), expected)).toBeLessThan(1e-4);
     result.model.dispose();
   });
@@ -99,7 +147,12 @@ describe('exportOnnx, fine-tuned', () => {
   it('refuses a head that does not fit the conv base, and retrained blocks without their frozen part', async () => {
     const before = tf.memory().numTensors;
     const features = new Float32Array(4 * 10).fill(1);
-    const trained = await trainHead({ train: { features, labels: Int32Array.from([0, 1, 0, 1]), dim: 10 }, spec: head, numClasses: 2, epochs: 1 });
+    const trained = await trainHead({
+      train: { features, labels: Int32Array.from([0, 1, 0, 1]), dim: 10 },
+      spec: head,
+      numClasses: 2,
+      epochs: 1,
+    });
     const blocks = readConvBlockWeights({ bytes: micro.bytes, fromBlock: 4 });
     const errorOf = (f: () => unknown) => {
       try {
@@ -111,9 +164,13 @@ describe('exportOnnx, fine-tuned', () => {
     };
     const mismatch = errorOf(() => exportOnnx({ backbone: micro, pooling: 'avg', head: trained }));
     expect(isHeadstartError(mismatch, 'BUNDLE_BACKBONE_MISMATCH')).toBe(true);
-    expect((mismatch as Error).message).toBe("The head takes 10 features but avg pooling of the conv base's 32 channels cannot give that many.");
+    expect((mismatch as Error).message).toBe(
+      "The head takes 10 features but avg pooling of the conv base's 32 channels cannot give that many.",
+    );
     const missing = errorOf(() => exportOnnx({ blocks, pooling: 'avg', head: trained }));
-    expect((missing as Error).message).toBe('Exporting blocks from block4 needs the backbone graph it was trained on.');
+    expect((missing as Error).message).toBe(
+      'Exporting blocks from block4 needs the backbone graph it was trained on.',
+    );
     trained.model.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });

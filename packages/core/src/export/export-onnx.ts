@@ -40,14 +40,21 @@ export function exportOnnx(options: ExportOnnxOptions): ExportedOnnx {
   const head = 'layers' in options.head ? options.head : readHeadWeights(options.head);
   const base = buildConvBase(options);
   const inputs = head.layers[0]?.inputs ?? 0;
-  const fits = options.pooling === 'flatten' ? inputs % base.outputChannels === 0 : inputs === base.outputChannels;
+  const fits =
+    options.pooling === 'flatten' ? inputs % base.outputChannels === 0 : inputs === base.outputChannels;
   if (!fits) {
     throw new HeadstartError(
       'BUNDLE_BACKBONE_MISMATCH',
       `The head takes ${inputs} features but ${options.pooling} pooling of the conv base's ${base.outputChannels} channels cannot give that many.`,
     );
   }
-  const part = headNodes({ input: base.output, pooling: options.pooling, head, prefix: HEAD_PREFIX, outputName: PROBABILITIES_OUTPUT });
+  const part = headNodes({
+    input: base.output,
+    pooling: options.pooling,
+    head,
+    prefix: HEAD_PREFIX,
+    outputName: PROBABILITIES_OUTPUT,
+  });
   appendPart(base.model, part);
   const numClasses = head.layers[head.layers.length - 1]?.units ?? 0;
   const graph = base.model.graph!;
@@ -63,17 +70,28 @@ export function exportOnnx(options: ExportOnnxOptions): ExportedOnnx {
  * `features`, with its spec: a plain VGG backbone, so the scenario-1 serving path (ORT features, tf.js
  * head) runs fine-tuned bundles unchanged. The id gets `-ft-<first 8 hex of the sha256>`.
  */
-export function mergeConvBlocks(options: ConvBaseOptions & { id?: string }): { bytes: Uint8Array; spec: BackboneSpec } {
+export function mergeConvBlocks(options: ConvBaseOptions & { id?: string }): {
+  bytes: Uint8Array;
+  spec: BackboneSpec;
+} {
   const base = buildConvBase(options);
   const graph = base.model.graph!;
-  graph.node = [...(graph.node ?? []), { name: BACKBONE_OUTPUT_NAME, opType: 'Identity', input: [base.output], output: [BACKBONE_OUTPUT_NAME] }];
+  graph.node = [
+    ...(graph.node ?? []),
+    { name: BACKBONE_OUTPUT_NAME, opType: 'Identity', input: [base.output], output: [BACKBONE_OUTPUT_NAME] },
+  ];
   graph.output = [floatValueInfo(BACKBONE_OUTPUT_NAME, ['N', base.outputChannels, 'H_out', 'W_out'])];
   graph.valueInfo = [];
   const bytes = encodeOnnxModel(base.model);
   const sha256 = sha256Hex(bytes);
   const inspection = inspectVggGraph({ bytes, source: 'The fine-tuned conv base' });
   const original = options.backbone?.spec;
-  const blocks = inspection.blocks.map((b) => ({ name: b.name, convs: b.convs.map((c) => c.name), channels: b.channels, output: b.output }));
+  const blocks = inspection.blocks.map((b) => ({
+    name: b.name,
+    convs: b.convs.map((c) => c.name),
+    channels: b.channels,
+    output: b.output,
+  }));
   const spec: BackboneSpec = {
     id: options.id ?? `${original?.id ?? 'vgg'}-ft-${sha256.slice(0, 8)}`,
     arch: original?.arch ?? 'custom',

@@ -1,4 +1,11 @@
-import { floatInitializer, intsAttr, onnx, type OnnxAttribute, type OnnxNode, type OnnxTensor } from '../backbone/onnx-model.ts';
+import {
+  floatInitializer,
+  intsAttr,
+  onnx,
+  type OnnxAttribute,
+  type OnnxNode,
+  type OnnxTensor,
+} from '../backbone/onnx-model.ts';
 import type { Pooling } from '../features/pooling.ts';
 import type { ConvBlockWeights } from '../finetune/conv-block-weights.ts';
 import type { HeadWeights } from './head-weights.ts';
@@ -18,7 +25,11 @@ function intAttr(name: string, i: number): OnnxAttribute {
  * Conv (3×3, pads 1) + Relu per layer and a 2×2 stride-2 MaxPool per block, NCHW, reading `input`;
  * names start with `prefix` (`finetuned/block4_conv1/kernel`, …) so they cannot meet the frozen part's.
  */
-export function convBlockNodes(options: { blocks: readonly ConvBlockWeights[]; input: string; prefix: string }): GraphPart {
+export function convBlockNodes(options: {
+  blocks: readonly ConvBlockWeights[];
+  input: string;
+  prefix: string;
+}): GraphPart {
   const { blocks, prefix } = options;
   const nodes: OnnxNode[] = [];
   const initializers: OnnxTensor[] = [];
@@ -36,7 +47,11 @@ export function convBlockNodes(options: { blocks: readonly ConvBlockWeights[]; i
           opType: 'Conv',
           input: [current, `${name}/kernel`, `${name}/bias`],
           output: [`${name}/conv`],
-          attribute: [intsAttr('kernel_shape', [3, 3]), intsAttr('pads', [1, 1, 1, 1]), intsAttr('strides', [1, 1])],
+          attribute: [
+            intsAttr('kernel_shape', [3, 3]),
+            intsAttr('pads', [1, 1, 1, 1]),
+            intsAttr('strides', [1, 1]),
+          ],
         },
         { name: `${name}_relu`, opType: 'Relu', input: [`${name}/conv`], output: [name] },
       );
@@ -62,12 +77,24 @@ const ACTIVATION_OPS = { relu: 'Relu', sigmoid: 'Sigmoid', tanh: 'Tanh' } as con
  * standardizer as Sub and Div, and the head as Gemm per Dense layer with its activation, the last one a
  * Softmax over classes whose output is `outputName`.
  */
-export function headNodes(options: { input: string; pooling: Pooling; head: HeadWeights; prefix: string; outputName: string }): GraphPart {
+export function headNodes(options: {
+  input: string;
+  pooling: Pooling;
+  head: HeadWeights;
+  prefix: string;
+  outputName: string;
+}): GraphPart {
   const { pooling, head, prefix, outputName } = options;
   const nodes: OnnxNode[] = [];
   const initializers: OnnxTensor[] = [];
   let current = options.input;
-  const add = (opType: string, suffix: string, inputs: string[], attribute: OnnxAttribute[] = [], output = `${prefix}${suffix}`) => {
+  const add = (
+    opType: string,
+    suffix: string,
+    inputs: string[],
+    attribute: OnnxAttribute[] = [],
+    output = `${prefix}${suffix}`,
+  ) => {
     nodes.push({ name: output, opType, input: [current, ...inputs], output: [output], attribute });
     current = output;
   };
@@ -76,7 +103,10 @@ export function headNodes(options: { input: string; pooling: Pooling; head: Head
   add('Flatten', 'flatten', [], [intAttr('axis', 1)]);
   if (head.standardizer) {
     const { mean, std } = head.standardizer;
-    initializers.push(floatInitializer(`${prefix}mean`, [mean.length], mean), floatInitializer(`${prefix}std`, [std.length], std));
+    initializers.push(
+      floatInitializer(`${prefix}mean`, [mean.length], mean),
+      floatInitializer(`${prefix}std`, [std.length], std),
+    );
     add('Sub', 'centred', [`${prefix}mean`]);
     add('Div', 'standardized', [`${prefix}std`]);
   }
@@ -88,8 +118,10 @@ export function headNodes(options: { input: string; pooling: Pooling; head: Head
     );
     add('Gemm', `${layer.name}/gemm`, [`${name}/kernel`, `${name}/bias`]);
     const last = i === head.layers.length - 1;
-    if (layer.activation === 'softmax') add('Softmax', `${layer.name}/softmax`, [], [intAttr('axis', 1)], last ? outputName : undefined);
-    else if (layer.activation !== 'linear') add(ACTIVATION_OPS[layer.activation], `${layer.name}/${layer.activation}`, []);
+    if (layer.activation === 'softmax')
+      add('Softmax', `${layer.name}/softmax`, [], [intAttr('axis', 1)], last ? outputName : undefined);
+    else if (layer.activation !== 'linear')
+      add(ACTIVATION_OPS[layer.activation], `${layer.name}/${layer.activation}`, []);
   });
   return { nodes, initializers, output: current };
 }

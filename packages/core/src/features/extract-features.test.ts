@@ -38,11 +38,18 @@ function grey(value: number): DatasetSample {
   return {
     id: `grey-${value}`,
     label: String(value % 2),
-    read: async () => ({ kind: 'pixels', image: { width: 4, height: 4, data: new Uint8Array(48).fill(value) } }),
+    read: async () => ({
+      kind: 'pixels',
+      image: { width: 4, height: 4, data: new Uint8Array(48).fill(value) },
+    }),
   };
 }
 
-const broken: DatasetSample = { id: 'broken.png', label: '0', read: async () => ({ kind: 'encoded', bytes: new Uint8Array([1, 2]) }) };
+const broken: DatasetSample = {
+  id: 'broken.png',
+  label: '0',
+  read: async () => ({ kind: 'encoded', bytes: new Uint8Array([1, 2]) }),
+};
 const decode: DecodeImage = async (_bytes, name) => {
   throw new HeadstartError('IMAGE_DECODE_FAILED', `Cannot decode image "${name}": truncated.`);
 };
@@ -51,7 +58,15 @@ describe('extractFeatures', () => {
   it('runs batches in sample order and pools per image', async () => {
     const calls: number[][] = [];
     const samples = [0, 51, 102, 153, 204].map(grey);
-    const result = await extractFeatures({ samples, decode, session: fakeSession(calls), backbone: spec, preprocess, pooling: 'flatten', batchSize: 2 });
+    const result = await extractFeatures({
+      samples,
+      decode,
+      session: fakeSession(calls),
+      backbone: spec,
+      preprocess,
+      pooling: 'flatten',
+      batchSize: 2,
+    });
     expect(calls.map((c) => c[0])).toEqual([2, 2, 1]);
     expect(result.dim).toBe(2);
     expect(result.kept).toEqual([0, 1, 2, 3, 4]);
@@ -64,34 +79,86 @@ describe('extractFeatures', () => {
 
   it('skips unreadable images with their reason unless strict', async () => {
     const samples = [grey(10), broken, grey(20)];
-    const result = await extractFeatures({ samples, decode, session: fakeSession([]), backbone: spec, preprocess, pooling: 'flatten' });
+    const result = await extractFeatures({
+      samples,
+      decode,
+      session: fakeSession([]),
+      backbone: spec,
+      preprocess,
+      pooling: 'flatten',
+    });
     expect(result.kept).toEqual([0, 2]);
     expect(result.features).toHaveLength(4);
-    expect(result.skipped).toEqual([{ id: 'broken.png', index: 1, code: 'IMAGE_DECODE_FAILED', reason: 'Cannot decode image "broken.png": truncated.' }]);
+    expect(result.skipped).toEqual([
+      {
+        id: 'broken.png',
+        index: 1,
+        code: 'IMAGE_DECODE_FAILED',
+        reason: 'Cannot decode image "broken.png": truncated.',
+      },
+    ]);
     await expect(
-      extractFeatures({ samples, decode, session: fakeSession([]), backbone: spec, preprocess, pooling: 'flatten', strict: true }),
+      extractFeatures({
+        samples,
+        decode,
+        session: fakeSession([]),
+        backbone: spec,
+        preprocess,
+        pooling: 'flatten',
+        strict: true,
+      }),
     ).rejects.toThrow('broken.png');
   });
 
   it('extracts nothing the second time, and resumes what an interrupted run left', async () => {
     const store = createMemoryBlobStore();
-    const cache = createFeatureCache({ store, context: { backboneSha256: spec.sha256, preprocess, pooling: 'flatten' } });
+    const cache = createFeatureCache({
+      store,
+      context: { backboneSha256: spec.sha256, preprocess, pooling: 'flatten' },
+    });
     const samples = [1, 2, 3, 4, 5, 6].map(grey);
     const controller = new AbortController();
     const calls: number[][] = [];
     await expect(
       extractFeatures({
-        samples, decode, session: fakeSession(calls), backbone: spec, preprocess, pooling: 'flatten', batchSize: 2, cache,
+        samples,
+        decode,
+        session: fakeSession(calls),
+        backbone: spec,
+        preprocess,
+        pooling: 'flatten',
+        batchSize: 2,
+        cache,
         signal: controller.signal,
-        onProgress: (p) => { if (p.done >= 2) controller.abort(); },
+        onProgress: (p) => {
+          if (p.done >= 2) controller.abort();
+        },
       }),
     ).rejects.toMatchObject({ code: 'ABORTED' });
     expect(store.size).toBeGreaterThanOrEqual(2);
     const resumed: number[][] = [];
-    const second = await extractFeatures({ samples, decode, session: fakeSession(resumed), backbone: spec, preprocess, pooling: 'flatten', batchSize: 2, cache });
+    const second = await extractFeatures({
+      samples,
+      decode,
+      session: fakeSession(resumed),
+      backbone: spec,
+      preprocess,
+      pooling: 'flatten',
+      batchSize: 2,
+      cache,
+    });
     expect(second.cacheHits + second.extracted).toBe(6);
     expect(second.cacheHits).toBeGreaterThanOrEqual(2);
-    const third = await extractFeatures({ samples, decode, session: fakeSession([]), backbone: spec, preprocess, pooling: 'flatten', batchSize: 2, cache });
+    const third = await extractFeatures({
+      samples,
+      decode,
+      session: fakeSession([]),
+      backbone: spec,
+      preprocess,
+      pooling: 'flatten',
+      batchSize: 2,
+      cache,
+    });
     expect(third.cacheHits).toBe(6);
     expect(third.extracted).toBe(0);
     expect([...third.features]).toEqual([...second.features]);
@@ -99,7 +166,15 @@ describe('extractFeatures', () => {
 
   it('refuses a batch size that is not a whole number', async () => {
     await expect(
-      extractFeatures({ samples: [grey(1)], decode, session: fakeSession([]), backbone: spec, preprocess, pooling: 'flatten', batchSize: 0 }),
+      extractFeatures({
+        samples: [grey(1)],
+        decode,
+        session: fakeSession([]),
+        backbone: spec,
+        preprocess,
+        pooling: 'flatten',
+        batchSize: 0,
+      }),
     ).rejects.toThrow('Invalid batch size 0');
   });
 });

@@ -121,7 +121,8 @@ export async function extractFeatures(options: ExtractFeaturesOptions): Promise<
             known[position] = hit;
             return;
           }
-          const image = content.kind === 'pixels' ? content.image : await options.decode(content.bytes, sample.id);
+          const image =
+            content.kind === 'pixels' ? content.image : await options.decode(content.bytes, sample.id);
           images.push({ position, tensor: preprocessImage({ image, spec: preprocess }) });
         } catch (error) {
           if (options.strict || !isHeadstartError(error)) throw error;
@@ -143,7 +144,13 @@ export async function extractFeatures(options: ExtractFeaturesOptions): Promise<
       const t0 = Date.now();
       const output = await session.run(batch.input, dims);
       backboneMs += Date.now() - t0;
-      const pooled = poolFeatures({ output: output.data, count: n, shape, layout: preprocess.layout, pooling });
+      const pooled = poolFeatures({
+        output: output.data,
+        count: n,
+        shape,
+        layout: preprocess.layout,
+        pooling,
+      });
       await Promise.all(
         batch.missing.map(async (position, i) => {
           const vector = pooled.slice(i * dim, (i + 1) * dim);
@@ -210,12 +217,20 @@ export async function extractFeatures(options: ExtractFeaturesOptions): Promise<
       rows.forEach((row, i) => out.set(features.subarray(row * dim, (row + 1) * dim), i * dim));
       return out;
     }
-    if (!cache) throw new HeadstartError('INVALID_OPTION', 'Features were neither collected nor cached; nothing to read back.');
+    if (!cache)
+      throw new HeadstartError(
+        'INVALID_OPTION',
+        'Features were neither collected nor cached; nothing to read back.',
+      );
     await Promise.all(
       rows.map(async (row, i) => {
         const key = keyOf[kept[row] as number];
         const vector = key === undefined ? undefined : await cache.get(key, dim);
-        if (!vector) throw new HeadstartError('CACHE_CORRUPT', `The cached features of ${samples[kept[row] as number]?.id} disappeared during the run.`);
+        if (!vector)
+          throw new HeadstartError(
+            'CACHE_CORRUPT',
+            `The cached features of ${samples[kept[row] as number]?.id} disappeared during the run.`,
+          );
         out.set(vector, i * dim);
       }),
     );

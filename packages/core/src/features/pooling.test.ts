@@ -6,22 +6,28 @@ describe('poolFeatures', () => {
   const nchw = new Float32Array([0, 1, 2, 3, 10, 11, 12, 13]);
 
   it('flattens in the graph order', () => {
-    const out = poolFeatures({ output: nchw, count: 2, shape: [2, 1, 2], layout: 'nchw', pooling: 'flatten' });
+    const out = poolFeatures({
+      output: nchw,
+      count: 2,
+      shape: [2, 1, 2],
+      layout: 'nchw',
+      pooling: 'flatten',
+    });
     expect([...out]).toEqual([0, 1, 2, 3, 10, 11, 12, 13]);
   });
 
   it('averages and takes the max per channel, in both layouts', () => {
-    expect([...poolFeatures({ output: nchw, count: 2, shape: [2, 1, 2], layout: 'nchw', pooling: 'avg' })]).toEqual([
-      0.5, 2.5, 10.5, 12.5,
-    ]);
-    expect([...poolFeatures({ output: nchw, count: 2, shape: [2, 1, 2], layout: 'nchw', pooling: 'max' })]).toEqual([
-      1, 3, 11, 13,
-    ]);
+    expect([
+      ...poolFeatures({ output: nchw, count: 2, shape: [2, 1, 2], layout: 'nchw', pooling: 'avg' }),
+    ]).toEqual([0.5, 2.5, 10.5, 12.5]);
+    expect([
+      ...poolFeatures({ output: nchw, count: 2, shape: [2, 1, 2], layout: 'nchw', pooling: 'max' }),
+    ]).toEqual([1, 3, 11, 13]);
     // The same values in NHWC order: pixel-major.
     const nhwc = new Float32Array([0, 2, 1, 3, 10, 12, 11, 13]);
-    expect([...poolFeatures({ output: nhwc, count: 2, shape: [2, 1, 2], layout: 'nhwc', pooling: 'max' })]).toEqual([
-      1, 3, 11, 13,
-    ]);
+    expect([
+      ...poolFeatures({ output: nhwc, count: 2, shape: [2, 1, 2], layout: 'nhwc', pooling: 'max' }),
+    ]).toEqual([1, 3, 11, 13]);
   });
 
   it('gives the tutorial its 25,088 features at 224', () => {

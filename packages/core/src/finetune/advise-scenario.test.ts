@@ -21,7 +21,12 @@ describe('adviseScenario on synthetic datasets', () => {
     const probe = await linearProbe({ ...data, seed: 1 });
     expect(probe.accuracy).toBeGreaterThan(0.95);
     expect(probe).toMatchObject({ trainCount: 126, valCount: 54 });
-    const advice = adviseScenario({ perClassCounts: counts(data.labels, 3), probeAccuracy: probe.accuracy, weights: 'imagenet', data: 'photos/' });
+    const advice = adviseScenario({
+      perClassCounts: counts(data.labels, 3),
+      probeAccuracy: probe.accuracy,
+      weights: 'imagenet',
+      data: 'photos/',
+    });
     expect(advice.scenario).toBe('head');
     expect(advice.command).toBe('headstart train --data photos/ --weights imagenet --scenario head');
     expect(advice.reason).toContain(`scores ${(probe.accuracy * 100).toFixed(1)}% held out (chance 33.3%)`);
@@ -31,10 +36,20 @@ describe('adviseScenario on synthetic datasets', () => {
     const data = syntheticClusters({ numClasses: 3, dim: 16, perClass: 120, seed: 2, separation: 0.2 });
     const probe = await linearProbe({ ...data, seed: 1 });
     expect(probe.accuracy).toBeLessThan(0.6);
-    const advice = adviseScenario({ perClassCounts: counts(data.labels, 3), probeAccuracy: probe.accuracy, weights: 'imagenet', data: 'my photos', backbone: 'vgg16' });
+    const advice = adviseScenario({
+      perClassCounts: counts(data.labels, 3),
+      probeAccuracy: probe.accuracy,
+      weights: 'imagenet',
+      data: 'my photos',
+      backbone: 'vgg16',
+    });
     expect(advice).toMatchObject({ scenario: 'partial', trainableFrom: 4, medianPerClass: 120 });
-    expect(advice.command).toBe("headstart train --data 'my photos' --backbone vgg16 --weights imagenet --scenario partial --trainable-from block4");
-    expect(advice.reason).toMatch(/^120 images per class \(median\) is small but a linear probe .* retrain block4–5 with the head\.$/);
+    expect(advice.command).toBe(
+      "headstart train --data 'my photos' --backbone vgg16 --weights imagenet --scenario partial --trainable-from block4",
+    );
+    expect(advice.reason).toMatch(
+      /^120 images per class \(median\) is small but a linear probe .* retrain block4–5 with the head\.$/,
+    );
   });
 });
 
@@ -54,8 +69,12 @@ describe('adviseScenario rules', () => {
   });
 
   it('uses the median class and refuses nonsense', () => {
-    expect(adviseScenario({ perClassCounts: [5, 3000, 3000], probeAccuracy: 0.99, weights: 'imagenet' }).scenario).toBe('full');
-    expect(() => adviseScenario({ perClassCounts: [10], probeAccuracy: 0.5, weights: 'imagenet' })).toThrow('Advice needs at least 2 classes; the dataset has 1.');
+    expect(
+      adviseScenario({ perClassCounts: [5, 3000, 3000], probeAccuracy: 0.99, weights: 'imagenet' }).scenario,
+    ).toBe('full');
+    expect(() => adviseScenario({ perClassCounts: [10], probeAccuracy: 0.5, weights: 'imagenet' })).toThrow(
+      'Advice needs at least 2 classes; the dataset has 1.',
+    );
     expect(() => advise(10, 1.5)).toThrow('Probe accuracy 1.5 must be between 0 and 1.');
   });
 });

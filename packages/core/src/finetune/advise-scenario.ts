@@ -47,7 +47,9 @@ export interface ScenarioAdvice {
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -70,7 +72,11 @@ export function adviseScenario(options: AdviseScenarioOptions): ScenarioAdvice {
   const { perClassCounts, probeAccuracy, weights } = options;
   const blocks = options.blocks ?? 5;
   const classes = perClassCounts.length;
-  if (classes < 2) throw new HeadstartError('DATASET_TOO_SMALL', `Advice needs at least 2 classes; the dataset has ${classes}.`);
+  if (classes < 2)
+    throw new HeadstartError(
+      'DATASET_TOO_SMALL',
+      `Advice needs at least 2 classes; the dataset has ${classes}.`,
+    );
   if (!(probeAccuracy >= 0 && probeAccuracy <= 1)) {
     throw new HeadstartError('INVALID_OPTION', `Probe accuracy ${probeAccuracy} must be between 0 and 1.`);
   }
@@ -104,7 +110,10 @@ export function adviseScenario(options: AdviseScenarioOptions): ScenarioAdvice {
         ? `${size} is large and the backbone has random weights, with no pretrained features to keep (${probe}): train the whole network from scratch.`
         : `${size} is large and ${probe}: the data is unlike what the backbone learnt from, so train the whole network from scratch.`;
   }
-  const parts = ['headstart train', `--data ${options.data === undefined ? '<dataset>' : shellArg(options.data)}`];
+  const parts = [
+    'headstart train',
+    `--data ${options.data === undefined ? '<dataset>' : shellArg(options.data)}`,
+  ];
   if (options.backbone) parts.push(`--backbone ${shellArg(options.backbone)}`);
   parts.push(`--weights ${weights}`, `--scenario ${scenario}`);
   if (trainableFrom !== undefined) parts.push(`--trainable-from block${trainableFrom}`);

@@ -15,7 +15,8 @@ function moved(src: Float32Array, dy: number, dx: number, mirror: boolean): Floa
       for (let x = 0; x < w; x++) {
         const sy = y + dy;
         const sx = mirror ? w - 1 - (x + dx) : x + dx;
-        if (sy >= 0 && sy < h && sx >= 0 && sx < w) out[ch * h * w + y * w + x] = src[ch * h * w + sy * w + sx]!;
+        if (sy >= 0 && sy < h && sx >= 0 && sx < w)
+          out[ch * h * w + y * w + x] = src[ch * h * w + sy * w + sx]!;
       }
   return out;
 }
@@ -27,14 +28,21 @@ describe('augmentMaps', () => {
     for (let n = 0; n < count; n++) {
       const src = data.subarray(n * 60, (n + 1) * 60);
       const got = Array.from(out.subarray(n * 60, (n + 1) * 60));
-      const match = [-1, 0, 1].flatMap((dy) => [-1, 0, 1].flatMap((dx) => [false, true].map((m) => [dy, dx, m] as const)))
+      const match = [-1, 0, 1]
+        .flatMap((dy) => [-1, 0, 1].flatMap((dx) => [false, true].map((m) => [dy, dx, m] as const)))
         .find(([dy, dx, m]) => Array.from(moved(src, dy, dx, m)).join() === got.join());
       expect(match).toBeDefined();
       seen.add(match!.join());
     }
     expect(seen.size).toBeGreaterThan(8);
-    expect([...seen].some((s) => s.endsWith('true')) && [...seen].some((s) => s.endsWith('false'))).toBe(true);
-    expect(Array.from(augmentMaps({ data, count, shape, spec: { shift: 1, flip: true }, random: createRandom(3) }))).toEqual(Array.from(out));
+    expect([...seen].some((s) => s.endsWith('true')) && [...seen].some((s) => s.endsWith('false'))).toBe(
+      true,
+    );
+    expect(
+      Array.from(
+        augmentMaps({ data, count, shape, spec: { shift: 1, flip: true }, random: createRandom(3) }),
+      ),
+    ).toEqual(Array.from(out));
   });
 
   it('returns the input itself when there is nothing to do', () => {

@@ -20,10 +20,16 @@ export function augments(spec: AugmentSpec | undefined): boolean {
 }
 
 /** Checks an augmentation spec against the maps it will move: `shift` a whole number below their side. */
-export function checkAugmentSpec(options: { spec: AugmentSpec; shape?: readonly [number, number, number] }): void {
+export function checkAugmentSpec(options: {
+  spec: AugmentSpec;
+  shape?: readonly [number, number, number];
+}): void {
   const { spec, shape } = options;
   if (!Number.isInteger(spec.shift) || spec.shift < 0) {
-    throw new HeadstartError('INVALID_OPTION', `Augmentation shift ${spec.shift} must be a whole number of pixels ≥ 0.`);
+    throw new HeadstartError(
+      'INVALID_OPTION',
+      `Augmentation shift ${spec.shift} must be a whole number of pixels ≥ 0.`,
+    );
   }
   if (shape && spec.shift >= Math.min(shape[1], shape[2])) {
     throw new HeadstartError(

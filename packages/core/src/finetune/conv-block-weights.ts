@@ -40,7 +40,10 @@ export function convBlockLayouts(options: { spec: BackboneSpec; fromBlock: numbe
   const { spec, fromBlock } = options;
   const count = spec.blocks.length;
   if (!Number.isInteger(fromBlock) || fromBlock < 1 || fromBlock > count) {
-    throw new HeadstartError('INVALID_OPTION', `Block ${fromBlock} is out of range for ${spec.id}; use 1 … ${count}.`);
+    throw new HeadstartError(
+      'INVALID_OPTION',
+      `Block ${fromBlock} is out of range for ${spec.id}; use 1 … ${count}.`,
+    );
   }
   let inChannels = fromBlock === 1 ? 3 : (spec.blocks[fromBlock - 2]?.channels ?? 3);
   return spec.blocks.slice(fromBlock - 1).map((block) => ({
@@ -58,7 +61,10 @@ export function convBlockLayouts(options: { spec: BackboneSpec; fromBlock: numbe
  * createRandom(seed) in layer order and OIHW element order — the draws buildVggOnnx makes, so blocks
  * 1 … N seeded s equal the conv base `<arch>-random-s<s>`.
  */
-export function heNormalConvBlocks(options: { layouts: ConvBlockLayout[]; seed: number }): ConvBlockWeights[] {
+export function heNormalConvBlocks(options: {
+  layouts: ConvBlockLayout[];
+  seed: number;
+}): ConvBlockWeights[] {
   const random = createRandom(options.seed);
   return options.layouts.map((block) => ({
     name: block.name,
@@ -84,7 +90,8 @@ export function layoutOf(blocks: readonly ConvBlockWeights[]): ConvBlockLayout[]
 export function checkConvBlocks(blocks: readonly ConvBlockWeights[]): void {
   let previous: number | undefined;
   for (const block of blocks) {
-    if (block.convs.length === 0) throw new HeadstartError('INVALID_OPTION', `Block ${block.name} has no conv layers.`);
+    if (block.convs.length === 0)
+      throw new HeadstartError('INVALID_OPTION', `Block ${block.name} has no conv layers.`);
     for (const conv of block.convs) {
       if (previous !== undefined && conv.inChannels !== previous) {
         throw new HeadstartError(

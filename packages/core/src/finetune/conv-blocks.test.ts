@@ -24,7 +24,10 @@ beforeAll(async () => {
 });
 
 describe('conv blocks from ONNX weights', () => {
-  const full = runOnnxGraph({ bytes: micro.bytes, feeds: { input: { data: image, dims: [count, 3, 32, 32] } } });
+  const full = runOnnxGraph({
+    bytes: micro.bytes,
+    feeds: { input: { data: image, dims: [count, 3, 32, 32] } },
+  });
 
   for (const from of [1, 2, 3, 4, 5]) {
     it(`reproduce ORT's features when blocks ${from}–5 run in tf.js on the frozen part's output`, async () => {
@@ -32,7 +35,10 @@ describe('conv blocks from ONNX weights', () => {
       let shape: [number, number, number] = [3, 32, 32];
       if (from > 1) {
         const frozen = sliceAfterBlock({ bytes: micro.bytes, spec: micro.spec, block: from - 1 });
-        const out = await runOnnxGraph({ bytes: frozen.bytes, feeds: { input: { data: image, dims: [count, 3, 32, 32] } } });
+        const out = await runOnnxGraph({
+          bytes: frozen.bytes,
+          feeds: { input: { data: image, dims: [count, 3, 32, 32] } },
+        });
         const result = out[frozen.spec.outputName]!;
         maps = result.data;
         shape = result.dims.slice(1) as [number, number, number];
@@ -53,18 +59,28 @@ describe('conv blocks from ONNX weights', () => {
       expect(maxDiff(values, expected.data)).toBeLessThan(1e-4);
       expect(Math.max(...values)).toBeGreaterThan(0.1);
       roundTrip.forEach((block, b) =>
-        block.convs.forEach((conv, c) => expect(Array.from(conv.kernel)).toEqual(Array.from(weights[b]!.convs[c]!.kernel))),
+        block.convs.forEach((conv, c) =>
+          expect(Array.from(conv.kernel)).toEqual(Array.from(weights[b]!.convs[c]!.kernel)),
+        ),
       );
     });
   }
 
   it('flatten in C·H·W order, as the frozen path flattens NCHW outputs', async () => {
     const frozen = sliceAfterBlock({ bytes: micro.bytes, spec: micro.spec, block: 2 });
-    const out = await runOnnxGraph({ bytes: frozen.bytes, feeds: { input: { data: image, dims: [count, 3, 32, 32] } } });
+    const out = await runOnnxGraph({
+      bytes: frozen.bytes,
+      feeds: { input: { data: image, dims: [count, 3, 32, 32] } },
+    });
     const maps = out.block2_pool!.data;
     const weights = readConvBlockWeights({ bytes: micro.bytes, fromBlock: 3 }).slice(0, 1);
     const sliced3 = sliceAfterBlock({ bytes: micro.bytes, spec: micro.spec, block: 3 });
-    const expected = (await runOnnxGraph({ bytes: sliced3.bytes, feeds: { input: { data: image, dims: [count, 3, 32, 32] } } })).block3_pool!;
+    const expected = (
+      await runOnnxGraph({
+        bytes: sliced3.bytes,
+        feeds: { input: { data: image, dims: [count, 3, 32, 32] } },
+      })
+    ).block3_pool!;
     expect(expected.dims).toEqual([count, 16, 4, 4]);
     const blocks = createConvBlocks({ weights });
     const features = convFeatures({ blocks, data: maps, count, shape: [8, 8, 8], pooling: 'flatten' });
@@ -80,9 +96,14 @@ describe('conv blocks from ONNX weights', () => {
 
 describe('heNormalConvBlocks', () => {
   it('draws the weights of the seeded random backbone for blocks 1–5', () => {
-    const drawn = heNormalConvBlocks({ layouts: convBlockLayouts({ spec: micro.spec, fromBlock: 1 }), seed: 21 });
+    const drawn = heNormalConvBlocks({
+      layouts: convBlockLayouts({ spec: micro.spec, fromBlock: 1 }),
+      seed: 21,
+    });
     const read = readConvBlockWeights({ bytes: micro.bytes, fromBlock: 1 });
-    expect(drawn.flatMap((b) => b.convs.map((c) => c.name))).toEqual(read.flatMap((b) => b.convs.map((c) => c.name)));
+    expect(drawn.flatMap((b) => b.convs.map((c) => c.name))).toEqual(
+      read.flatMap((b) => b.convs.map((c) => c.name)),
+    );
     drawn.forEach((block, b) =>
       block.convs.forEach((conv, c) => {
         expect(Array.from(conv.kernel)).toEqual(Array.from(read[b]!.convs[c]!.kernel));
@@ -93,8 +114,18 @@ describe('heNormalConvBlocks', () => {
 
   it('lays out later blocks from the spec: channels chain from the block before', () => {
     expect(convBlockLayouts({ spec: micro.spec, fromBlock: 4 })).toEqual([
-      { name: 'block4', convs: [16, 32, 32].map((inChannels, i) => ({ name: `block4_conv${i + 1}`, inChannels, outChannels: 32 })) },
-      { name: 'block5', convs: [1, 2, 3].map((i) => ({ name: `block5_conv${i}`, inChannels: 32, outChannels: 32 })) },
+      {
+        name: 'block4',
+        convs: [16, 32, 32].map((inChannels, i) => ({
+          name: `block4_conv${i + 1}`,
+          inChannels,
+          outChannels: 32,
+        })),
+      },
+      {
+        name: 'block5',
+        convs: [1, 2, 3].map((i) => ({ name: `block5_conv${i}`, inChannels: 32, outChannels: 32 })),
+      },
     ]);
   });
 });

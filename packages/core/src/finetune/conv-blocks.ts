@@ -31,7 +31,9 @@ export function createConvBlocks(options: { weights: readonly ConvBlockWeights[]
     name: block.name,
     convs: block.convs.map((conv): TrainableConvLayer => {
       const kernel = tf.tidy(() =>
-        tf.variable(tf.transpose(tf.tensor4d(conv.kernel, [conv.outChannels, conv.inChannels, 3, 3]), [2, 3, 1, 0])),
+        tf.variable(
+          tf.transpose(tf.tensor4d(conv.kernel, [conv.outChannels, conv.inChannels, 3, 3]), [2, 3, 1, 0]),
+        ),
       );
       const bias = tf.tidy(() => tf.variable(tf.tensor1d(conv.bias)));
       return { name: conv.name, inChannels: conv.inChannels, outChannels: conv.outChannels, kernel, bias };
@@ -50,7 +52,13 @@ export function readConvBlocks(blocks: ConvBlocks): ConvBlockWeights[] {
       const kernel = oihw.dataSync() as Float32Array;
       oihw.dispose();
       const bias = Float32Array.from(conv.bias.dataSync() as Float32Array);
-      return { name: conv.name, inChannels: conv.inChannels, outChannels: conv.outChannels, kernel: Float32Array.from(kernel), bias };
+      return {
+        name: conv.name,
+        inChannels: conv.inChannels,
+        outChannels: conv.outChannels,
+        kernel: Float32Array.from(kernel),
+        bias,
+      };
     }),
   }));
 }
@@ -73,22 +81,33 @@ export function convBlocksOutputShape(options: {
   for (const block of layouts) {
     const first = block.convs[0];
     const last = block.convs[block.convs.length - 1];
-    if (!first || !last) throw new HeadstartError('INVALID_OPTION', `Block ${block.name} has no conv layers.`);
+    if (!first || !last)
+      throw new HeadstartError('INVALID_OPTION', `Block ${block.name} has no conv layers.`);
     if (first.inChannels !== c) {
-      throw new HeadstartError('BACKBONE_IO_MISMATCH', `Block ${block.name} reads ${first.inChannels} channels but its input has ${c}.`);
+      throw new HeadstartError(
+        'BACKBONE_IO_MISMATCH',
+        `Block ${block.name} reads ${first.inChannels} channels but its input has ${c}.`,
+      );
     }
     c = last.outChannels;
     h = Math.floor(h / 2);
     w = Math.floor(w / 2);
     if (h < 1 || w < 1) {
-      throw new HeadstartError('INVALID_OPTION', `An input of ${shape[1]}×${shape[2]} is too small for block ${block.name}; each block halves it.`);
+      throw new HeadstartError(
+        'INVALID_OPTION',
+        `An input of ${shape[1]}×${shape[2]} is too small for block ${block.name}; each block halves it.`,
+      );
     }
   }
   return [c, h, w];
 }
 
 /** NCHW float32 maps (as ONNX Runtime returns them) as an NHWC tensor for tf.js convs. */
-export function nchwToNhwc(options: { data: Float32Array; count: number; shape: readonly [number, number, number] }): tf.Tensor4D {
+export function nchwToNhwc(options: {
+  data: Float32Array;
+  count: number;
+  shape: readonly [number, number, number];
+}): tf.Tensor4D {
   const { data, count, shape } = options;
   return tf.tidy(() => tf.transpose(tf.tensor4d(data, [count, ...shape]), [0, 2, 3, 1]) as tf.Tensor4D);
 }
@@ -97,12 +116,20 @@ export function nchwToNhwc(options: { data: Float32Array; count: number; shape: 
  * Runs NHWC `x` through the blocks. `inputGradient: false` spares the gradient of `x` itself when it is
  * data rather than the output of trainable layers.
  */
-export function convBlocksForward(options: { blocks: ConvBlocks; x: tf.Tensor4D; inputGradient?: boolean }): tf.Tensor4D {
+export function convBlocksForward(options: {
+  blocks: ConvBlocks;
+  x: tf.Tensor4D;
+  inputGradient?: boolean;
+}): tf.Tensor4D {
   let h = options.x;
   let first = true;
   for (const block of options.blocks.blocks) {
     for (const conv of block.convs) {
-      const z = conv3x3({ x: h, kernel: conv.kernel as tf.Tensor4D, inputGradient: !first || (options.inputGradient ?? false) });
+      const z = conv3x3({
+        x: h,
+        kernel: conv.kernel as tf.Tensor4D,
+        inputGradient: !first || (options.inputGradient ?? false),
+      });
       h = tf.relu(tf.add(z, conv.bias)) as tf.Tensor4D;
       first = false;
     }

@@ -35,7 +35,10 @@ export function finetuneLogits(options: {
 }): tf.Tensor2D {
   const { model, x, masks } = options;
   const nhwc = tf.transpose(x, [0, 2, 3, 1]) as tf.Tensor4D;
-  let features = poolMaps({ x: convBlocksForward({ blocks: model.blocks, x: nhwc }), pooling: model.pooling });
+  let features = poolMaps({
+    x: convBlocksForward({ blocks: model.blocks, x: nhwc }),
+    pooling: model.pooling,
+  });
   features = standardize(features, model.head.standardizer);
   const variables = options.headVars ?? headVariables(model.head.model);
   return headLogits({ spec: model.headSpec, variables, x: features, ...(masks ? { masks } : {}) });
@@ -43,11 +46,18 @@ export function finetuneLogits(options: {
 
 function standardize(features: tf.Tensor2D, standardizer: FeatureStandardizer | undefined): tf.Tensor2D {
   if (!standardizer) return features;
-  return tf.div(tf.sub(features, tf.tensor1d(standardizer.mean)), tf.tensor1d(standardizer.std)) as tf.Tensor2D;
+  return tf.div(
+    tf.sub(features, tf.tensor1d(standardizer.mean)),
+    tf.tensor1d(standardizer.std),
+  ) as tf.Tensor2D;
 }
 
 /** Pooled block outputs (before the standardizer) of a batch of NCHW inputs, as rows. */
-export function blockFeatures(options: { model: Pick<FinetuneModel, 'blocks' | 'pooling' | 'inputShape'>; data: Float32Array; count: number }): Float32Array {
+export function blockFeatures(options: {
+  model: Pick<FinetuneModel, 'blocks' | 'pooling' | 'inputShape'>;
+  data: Float32Array;
+  count: number;
+}): Float32Array {
   const { model, data, count } = options;
   const out = tf.tidy(() => {
     const x = tf.transpose(tf.tensor4d(data, [count, ...model.inputShape]), [0, 2, 3, 1]) as tf.Tensor4D;

@@ -13,7 +13,10 @@ export const STD_FLOOR_RATIO = 0.3;
  * while the blocks train, so a feature that barely varied at the start (a mostly dead ReLU) would
  * otherwise have its first changes multiplied many times over and throw the head off.
  */
-export function floorStandardizer(options: { standardizer: FeatureStandardizer; ratio?: number }): FeatureStandardizer {
+export function floorStandardizer(options: {
+  standardizer: FeatureStandardizer;
+  ratio?: number;
+}): FeatureStandardizer {
   const { mean, std } = options.standardizer;
   const ratio = options.ratio ?? STD_FLOOR_RATIO;
   const rms = Math.sqrt(std.reduce((sum, s) => sum + s * s, 0) / Math.max(std.length, 1));

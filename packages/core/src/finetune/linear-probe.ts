@@ -38,10 +38,17 @@ export interface LinearProbeResult {
 export async function linearProbe(options: LinearProbeOptions): Promise<LinearProbeResult> {
   const { features, labels, dim, seed = 42 } = options;
   const numClasses = options.numClasses ?? labels.reduce((m, l) => Math.max(m, l), 0) + 1;
-  if (numClasses < 2) throw new HeadstartError('DATASET_TOO_SMALL', `A linear probe needs at least 2 classes; there are ${numClasses}.`);
+  if (numClasses < 2)
+    throw new HeadstartError(
+      'DATASET_TOO_SMALL',
+      `A linear probe needs at least 2 classes; there are ${numClasses}.`,
+    );
   const split = stratifiedSplit({ labels, valFraction: options.valFraction ?? 0.3, seed });
   if (split.val.length === 0 || split.train.length === 0) {
-    throw new HeadstartError('DATASET_TOO_SMALL', `${labels.length} samples are too few to hold some out for a linear probe.`);
+    throw new HeadstartError(
+      'DATASET_TOO_SMALL',
+      `${labels.length} samples are too few to hold some out for a linear probe.`,
+    );
   }
   const part = (rows: number[]) => ({
     features: gatherRows({ matrix: features, dim, rows }),
@@ -53,7 +60,9 @@ export async function linearProbe(options: LinearProbeOptions): Promise<LinearPr
     val: part(split.val),
     spec: { kind: 'mlp', layers: [] },
     numClasses,
-    epochs: options.epochs ?? Math.min(100, Math.max(5, Math.ceil(PROBE_STEPS / Math.ceil(split.train.length / PROBE_BATCH)))),
+    epochs:
+      options.epochs ??
+      Math.min(100, Math.max(5, Math.ceil(PROBE_STEPS / Math.ceil(split.train.length / PROBE_BATCH)))),
     batchSize: PROBE_BATCH,
     learningRate: 1e-2,
     seed,
@@ -61,5 +70,10 @@ export async function linearProbe(options: LinearProbeOptions): Promise<LinearPr
   });
   result.model.dispose();
   const best = result.history[result.bestEpoch - 1];
-  return { accuracy: best?.valAccuracy ?? 0, chance: 1 / numClasses, trainCount: split.train.length, valCount: split.val.length };
+  return {
+    accuracy: best?.valAccuracy ?? 0,
+    chance: 1 / numClasses,
+    trainCount: split.train.length,
+    valCount: split.val.length,
+  };
 }

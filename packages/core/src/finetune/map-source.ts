@@ -28,7 +28,10 @@ export function arrayMapSource(options: {
   const { data, shape, labels } = options;
   const size = mapSize(shape);
   if (!shape.every((d) => Number.isInteger(d) && d >= 1)) {
-    throw new HeadstartError('INVALID_OPTION', `Map shape [${shape.join(', ')}] must be three positive integers.`);
+    throw new HeadstartError(
+      'INVALID_OPTION',
+      `Map shape [${shape.join(', ')}] must be three positive integers.`,
+    );
   }
   if (data.length !== labels.length * size) {
     throw new HeadstartError(

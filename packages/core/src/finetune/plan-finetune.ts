@@ -43,7 +43,10 @@ export function planFinetune(options: PlanFinetuneOptions): FinetunePlan {
   const { spec } = backbone;
   const from = scenario === 'partial' ? options.trainableFrom : 1;
   if (!Number.isInteger(inputSize) || inputSize < spec.minInputSize) {
-    throw new HeadstartError('INVALID_OPTION', `Invalid input size ${inputSize}; ${spec.id} takes whole numbers from ${spec.minInputSize} up.`);
+    throw new HeadstartError(
+      'INVALID_OPTION',
+      `Invalid input size ${inputSize}; ${spec.id} takes whole numbers from ${spec.minInputSize} up.`,
+    );
   }
   const blocks =
     scenario === 'scratch'

@@ -76,35 +76,61 @@ export function resolveScenarioOptions(options: ScenarioOptionsInput): ScenarioS
   const { scenario, spec, learningRate, epochs } = options;
   const blocks = spec.blocks.length;
   checkLearningRate(learningRate, '--lr');
-  if (options.learningRateBackbone !== undefined) checkLearningRate(options.learningRateBackbone, '--lr-backbone');
+  if (options.learningRateBackbone !== undefined)
+    checkLearningRate(options.learningRateBackbone, '--lr-backbone');
   const augment = options.augment ?? NO_AUGMENT;
   checkAugmentSpec({ spec: augment });
   if (scenario === 'head') {
     if (augments(augment)) {
-      throw invalid('augmentation needs a scenario that trains conv layers (partial, scratch or full); features for --scenario head come from the cache.');
+      throw invalid(
+        'augmentation needs a scenario that trains conv layers (partial, scratch or full); features for --scenario head come from the cache.',
+      );
     }
-    for (const [flag, value] of [['--lr-backbone', options.learningRateBackbone], ['--warmup-epochs', options.warmupEpochs], ['--trainable-from', options.trainableFrom]] as const) {
-      if (value !== undefined) throw invalid(`${flag} needs a scenario that trains conv layers (partial, scratch or full); --scenario head trains the head only.`);
+    for (const [flag, value] of [
+      ['--lr-backbone', options.learningRateBackbone],
+      ['--warmup-epochs', options.warmupEpochs],
+      ['--trainable-from', options.trainableFrom],
+    ] as const) {
+      if (value !== undefined)
+        throw invalid(
+          `${flag} needs a scenario that trains conv layers (partial, scratch or full); --scenario head trains the head only.`,
+        );
     }
-    return { scenario, trainableFrom: blocks + 1, learningRate, learningRateBackbone: learningRate, warmupEpochs: 0, augment };
+    return {
+      scenario,
+      trainableFrom: blocks + 1,
+      learningRate,
+      learningRateBackbone: learningRate,
+      warmupEpochs: 0,
+      augment,
+    };
   }
   if (scenario !== 'partial' && options.trainableFrom !== undefined) {
-    throw invalid(`--trainable-from applies to --scenario partial; --scenario ${scenario} retrains every block.`);
+    throw invalid(
+      `--trainable-from applies to --scenario partial; --scenario ${scenario} retrains every block.`,
+    );
   }
   let trainableFrom = 1;
   if (scenario === 'partial') {
     if (blocks < 2) {
-      throw invalid(`--scenario partial needs blocks to freeze and blocks to retrain, but ${spec.id} has ${blocks} block; use --scenario full or scratch.`);
+      throw invalid(
+        `--scenario partial needs blocks to freeze and blocks to retrain, but ${spec.id} has ${blocks} block; use --scenario full or scratch.`,
+      );
     }
     trainableFrom = options.trainableFrom ?? blocks;
     if (trainableFrom === 1) {
-      throw invalid(`--trainable-from block1 freezes nothing; use block2 … block${blocks}, or --scenario full.`);
+      throw invalid(
+        `--trainable-from block1 freezes nothing; use block2 … block${blocks}, or --scenario full.`,
+      );
     }
   }
   const warmupEpochs = options.warmupEpochs ?? (scenario === 'scratch' || epochs < 2 ? 0 : 1);
   if (!Number.isInteger(warmupEpochs) || warmupEpochs < 0 || warmupEpochs >= epochs) {
-    throw invalid(`--warmup-epochs ${warmupEpochs} must be a whole number below --epochs ${epochs}, or the conv blocks never train.`);
+    throw invalid(
+      `--warmup-epochs ${warmupEpochs} must be a whole number below --epochs ${epochs}, or the conv blocks never train.`,
+    );
   }
-  const learningRateBackbone = options.learningRateBackbone ?? learningRate / (scenario === 'scratch' ? 10 : 100);
+  const learningRateBackbone =
+    options.learningRateBackbone ?? learningRate / (scenario === 'scratch' ? 10 : 100);
   return { scenario, trainableFrom, learningRate, learningRateBackbone, warmupEpochs, augment };
 }

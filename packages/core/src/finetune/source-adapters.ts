@@ -10,7 +10,10 @@ import { mapSize, type MapSource } from './map-source.ts';
  * A FeatureSource of flattened frozen-part outputs (feature-cache rows with `flatten` pooling, C·H·W
  * order) seen as NCHW maps of `shape`: the input of partial fine-tuning.
  */
-export function mapSourceFromFeatures(options: { source: FeatureSource; shape: [number, number, number] }): MapSource {
+export function mapSourceFromFeatures(options: {
+  source: FeatureSource;
+  shape: [number, number, number];
+}): MapSource {
   const { source, shape } = options;
   if (source.dim !== mapSize(shape)) {
     throw new HeadstartError(
@@ -18,7 +21,12 @@ export function mapSourceFromFeatures(options: { source: FeatureSource; shape: [
       `Cached features have dim ${source.dim} but maps of [${shape.join(', ')}] need ${mapSize(shape)}; cache them with flatten pooling.`,
     );
   }
-  return { count: source.count, shape, labels: source.labels, getBatch: (indices) => source.getBatch(indices) };
+  return {
+    count: source.count,
+    shape,
+    labels: source.labels,
+    getBatch: (indices) => source.getBatch(indices),
+  };
 }
 
 /**
@@ -33,10 +41,16 @@ export function imageMapSource(options: {
 }): MapSource {
   const { samples, labels, decode, preprocess } = options;
   if (preprocess.layout !== 'nchw') {
-    throw new HeadstartError('INVALID_OPTION', `Fine-tuning reads images as NCHW; got a ${preprocess.layout} preprocessing spec.`);
+    throw new HeadstartError(
+      'INVALID_OPTION',
+      `Fine-tuning reads images as NCHW; got a ${preprocess.layout} preprocessing spec.`,
+    );
   }
   if (labels.length !== samples.length) {
-    throw new HeadstartError('INVALID_OPTION', `There are ${samples.length} samples but ${labels.length} labels.`);
+    throw new HeadstartError(
+      'INVALID_OPTION',
+      `There are ${samples.length} samples but ${labels.length} labels.`,
+    );
   }
   const side = preprocess.inputSize;
   const shape: [number, number, number] = [3, side, side];

@@ -20,7 +20,8 @@ export interface SyntheticImages {
 function disc(plane: Float32Array, size: number, cy: number, cx: number, radius: number): void {
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
-      if ((y - cy) ** 2 + (x - cx) ** 2 <= radius * radius) plane[y * size + x] = (plane[y * size + x] as number) + 3;
+      if ((y - cy) ** 2 + (x - cx) ** 2 <= radius * radius)
+        plane[y * size + x] = (plane[y * size + x] as number) + 3;
     }
   }
 }
@@ -48,9 +49,13 @@ export function syntheticImages(options: {
 }): SyntheticImages {
   const { task, count, size, seed, noise = 0.3 } = options;
   if (!(SYNTHETIC_IMAGE_TASKS as readonly string[]).includes(task)) {
-    throw new HeadstartError('INVALID_OPTION', `Unknown synthetic task "${task}"; use ${formatChoices(SYNTHETIC_IMAGE_TASKS)}.`);
+    throw new HeadstartError(
+      'INVALID_OPTION',
+      `Unknown synthetic task "${task}"; use ${formatChoices(SYNTHETIC_IMAGE_TASKS)}.`,
+    );
   }
-  if (!Number.isInteger(size) || size < 8) throw new HeadstartError('INVALID_OPTION', `Image size ${size} must be a whole number ≥ 8.`);
+  if (!Number.isInteger(size) || size < 8)
+    throw new HeadstartError('INVALID_OPTION', `Image size ${size} must be a whole number ≥ 8.`);
   const random = createRandom(seed);
   const area = size * size;
   const data = new Float32Array(count * 3 * area);

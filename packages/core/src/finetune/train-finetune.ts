@@ -89,7 +89,12 @@ export async function trainFinetune(options: TrainFinetuneOptions): Promise<Trai
   validateFinetuneInputs({ ...settings, train, val, blocks: options.blocks, numClasses, classWeights });
   const outputShape = convBlocksOutputShape({ layouts: layoutOf(options.blocks), shape: train.shape });
 
-  const head = buildHead({ spec, inputDim: featureDimension(pooling, outputShape), numClasses, seed: deriveSeed(seed, 3) });
+  const head = buildHead({
+    spec,
+    inputDim: featureDimension(pooling, outputShape),
+    numClasses,
+    seed: deriveSeed(seed, 3),
+  });
   let blocks: ConvBlocks;
   try {
     blocks = createConvBlocks({ weights: options.blocks });
@@ -127,7 +132,10 @@ export async function trainFinetune(options: TrainFinetuneOptions): Promise<Trai
 
   try {
     if (options.standardize ?? true) {
-      model.head = { model: head, standardizer: await fitBlockStandardizer({ model, source: train, batchSize }) };
+      model.head = {
+        model: head,
+        standardizer: await fitBlockStandardizer({ model, source: train, batchSize }),
+      };
     }
     for (let epoch = 1; epoch <= epochs && !aborted; epoch++) {
       const started = Date.now();
@@ -138,7 +146,13 @@ export async function trainFinetune(options: TrainFinetuneOptions): Promise<Trai
       for (let b = 0; b < batches; b++) {
         const indices = order.slice(b * batchSize, (b + 1) * batchSize);
         const raw = await train.getBatch(indices);
-        const data = augmentMaps({ data: raw, count: indices.length, shape: train.shape, spec: augment, random: augmentRandom });
+        const data = augmentMaps({
+          data: raw,
+          count: indices.length,
+          shape: train.shape,
+          spec: augment,
+          random: augmentRandom,
+        });
         const step = finetuneStep({
           model,
           headVars,
@@ -166,7 +180,9 @@ export async function trainFinetune(options: TrainFinetuneOptions): Promise<Trai
       }
       if (aborted) break;
       const trainMs = Date.now() - started;
-      const evaluation = val ? await evaluateFinetune({ model, source: val, numClasses, batchSize }) : undefined;
+      const evaluation = val
+        ? await evaluateFinetune({ model, source: val, numClasses, batchSize })
+        : undefined;
       const record: FinetuneEpochRecord = {
         epoch,
         phase,
@@ -181,7 +197,11 @@ export async function trainFinetune(options: TrainFinetuneOptions): Promise<Trai
       const monitored = record.valLoss ?? record.loss;
       if (monitored < best.loss) {
         tf.dispose(best.weights);
-        best = { epoch, loss: monitored, ...(keepBest ? { weights: allVariables.map((v) => tf.keep(v.clone())) } : {}) };
+        best = {
+          epoch,
+          loss: monitored,
+          ...(keepBest ? { weights: allVariables.map((v) => tf.keep(v.clone())) } : {}),
+        };
       } else if (patience !== undefined && epoch - Math.max(best.epoch, warmupEpochs) >= patience) {
         // Patience counts from the end of warm-up: unfreezing the blocks deserves its own chance.
         stoppedEarly = epoch < epochs;

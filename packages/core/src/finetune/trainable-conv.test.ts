@@ -47,7 +47,10 @@ describe('conv3x3', () => {
     const [ours, stock] = tf.tidy(() => {
       const a = tf.tensor4d(x, [2, 5, 6, 3]);
       const k = tf.tensor4d(kernel, [3, 3, 3, 4]);
-      return [conv3x3({ x: a, kernel: k }).dataSync(), tf.conv2d(a, k, 1, 'same').dataSync()] as Float32Array[];
+      return [
+        conv3x3({ x: a, kernel: k }).dataSync(),
+        tf.conv2d(a, k, 1, 'same').dataSync(),
+      ] as Float32Array[];
     });
     expect(maxDiff(ours!, stock!)).toBe(0);
     const [dx] = gradients((a, k) => conv3x3({ x: a, kernel: k, inputGradient: false }));

@@ -29,7 +29,12 @@ function reverseTaps(kernel: tf.Tensor4D): tf.Tensor4D {
     Array.from({ length: taps * taps }, (_, i) => (Math.floor(i / taps) + (i % taps) === taps - 1 ? 1 : 0)),
     [taps, taps],
   );
-  return tf.reshape(tf.matMul(permutation, tf.reshape(kernel, [taps, a * b]) as tf.Tensor2D), [h, w, a, b]) as tf.Tensor4D;
+  return tf.reshape(tf.matMul(permutation, tf.reshape(kernel, [taps, a * b]) as tf.Tensor2D), [
+    h,
+    w,
+    a,
+    b,
+  ]) as tf.Tensor4D;
 }
 
 /**
@@ -65,7 +70,11 @@ const convWithoutInputGradient = makeConv(false);
  * cannot be trained there; this one computes that gradient from matmuls. `inputGradient: false` skips
  * the input's gradient (zeros) for the first trainable layer, whose input is data.
  */
-export function conv3x3(options: { x: tf.Tensor4D; kernel: tf.Tensor4D; inputGradient?: boolean }): tf.Tensor4D {
+export function conv3x3(options: {
+  x: tf.Tensor4D;
+  kernel: tf.Tensor4D;
+  inputGradient?: boolean;
+}): tf.Tensor4D {
   const conv = (options.inputGradient ?? true) ? convWithInputGradient : convWithoutInputGradient;
   return conv(options.x, options.kernel);
 }

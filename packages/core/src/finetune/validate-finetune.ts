@@ -30,11 +30,15 @@ export function validateFinetuneInputs(options: {
 }): void {
   const { train, val, blocks, numClasses, epochs, warmupEpochs, batchSize, patience, classWeights } = options;
   if (!Number.isInteger(epochs) || epochs < 1) fail(`Epochs ${epochs} must be a positive integer.`);
-  if (!Number.isInteger(warmupEpochs) || warmupEpochs < 0) fail(`Warm-up epochs ${warmupEpochs} must be a whole number ≥ 0.`);
+  if (!Number.isInteger(warmupEpochs) || warmupEpochs < 0)
+    fail(`Warm-up epochs ${warmupEpochs} must be a whole number ≥ 0.`);
   if (warmupEpochs >= epochs) {
-    fail(`Warm-up epochs ${warmupEpochs} must be fewer than epochs ${epochs}, or the conv blocks never train.`);
+    fail(
+      `Warm-up epochs ${warmupEpochs} must be fewer than epochs ${epochs}, or the conv blocks never train.`,
+    );
   }
-  if (!Number.isInteger(batchSize) || batchSize < 1) fail(`Batch size ${batchSize} must be a positive integer.`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    fail(`Batch size ${batchSize} must be a positive integer.`);
   checkLearningRate(options.learningRate);
   checkLearningRate(options.learningRateBackbone, 'Backbone learning rate');
   if (patience !== undefined && (!Number.isInteger(patience) || patience < 1)) {
@@ -53,12 +57,15 @@ export function validateFinetuneInputs(options: {
   if (classWeights && classWeights.length !== numClasses) {
     fail(`Class weights have ${classWeights.length} entries but there are ${numClasses} classes.`);
   }
-  if (classWeights?.some((w) => !(w >= 0) || !Number.isFinite(w))) fail('Class weights must be finite and non-negative.');
+  if (classWeights?.some((w) => !(w >= 0) || !Number.isFinite(w)))
+    fail('Class weights must be finite and non-negative.');
   checkAugmentSpec({ spec: options.augment, shape: train.shape });
   checkLabels({ labels: train.labels, numClasses, what: 'Training' });
   if (val) {
     if (val.shape.join(',') !== train.shape.join(',')) {
-      fail(`Validation inputs are [${val.shape.join(', ')}] but training inputs are [${train.shape.join(', ')}].`);
+      fail(
+        `Validation inputs are [${val.shape.join(', ')}] but training inputs are [${train.shape.join(', ')}].`,
+      );
     }
     checkLabels({ labels: val.labels, numClasses, what: 'Validation' });
   }

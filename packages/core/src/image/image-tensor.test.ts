@@ -31,7 +31,11 @@ describe('writeImageTensor', () => {
   });
 
   test('nchw puts each channel plane together; nhwc interleaves per pixel', () => {
-    const two = { width: 2, height: 2, data: new Uint8Array([10, 20, 30, 255, 0, 128, 10, 20, 30, 255, 0, 128]) };
+    const two = {
+      width: 2,
+      height: 2,
+      data: new Uint8Array([10, 20, 30, 255, 0, 128, 10, 20, 30, 255, 0, 128]),
+    };
     const caffeNchw = new Float32Array(12);
     writeImageTensor({ image: two, spec: preprocessFor('caffe', 2, 'nchw'), out: caffeNchw });
     const p0 = caffePixel0.map(Math.fround);
@@ -62,8 +66,12 @@ describe('writeImageTensor', () => {
 
   test('refuses a wrong-sized image or a slot past the end', () => {
     const spec = preprocessFor('caffe', 1);
-    expect(() => writeImageTensor({ image, spec, out: new Float32Array(6) })).toThrow(/2×1; the tensor needs 1×1/);
-    expect(() => writeImageTensor({ image: square, spec, out: new Float32Array(3), offset: 1 })).toThrow(/needs 3 floats/);
+    expect(() => writeImageTensor({ image, spec, out: new Float32Array(6) })).toThrow(
+      /2×1; the tensor needs 1×1/,
+    );
+    expect(() => writeImageTensor({ image: square, spec, out: new Float32Array(3), offset: 1 })).toThrow(
+      /needs 3 floats/,
+    );
   });
 });
 

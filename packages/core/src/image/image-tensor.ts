@@ -91,7 +91,9 @@ export interface PreprocessBatchOptions {
 export function preprocessBatch({ images, spec }: PreprocessBatchOptions): Float32Array {
   const length = imageTensorLength(spec);
   const out = new Float32Array(length * images.length);
-  images.forEach((image, i) => writeImageTensor({ image: resizeForSpec(image, spec), spec, out, offset: i * length }));
+  images.forEach((image, i) =>
+    writeImageTensor({ image: resizeForSpec(image, spec), spec, out, offset: i * length }),
+  );
   return out;
 }
 

@@ -50,7 +50,13 @@ describe('resizeImage', () => {
     // Output centres at 1 and 3, triangle of half-width 2: input centres 0.5 1.5 2.5 weigh .75 .75 .25.
     // R rows: (10 20 30 40) → 120/7 = 17.1 → 17 and 230/7 = 32.9 → 33, … then columns (17 57 97 137) → 319/7 → 46.
     const r = [10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120, 130, 140, 150, 160];
-    const image = fromPlanes(4, 4, r, r.map((v) => 255 - v), new Array(16).fill(7));
+    const image = fromPlanes(
+      4,
+      4,
+      r,
+      r.map((v) => 255 - v),
+      new Array(16).fill(7),
+    );
     const out = resizeImage({ image, size: 2 });
     expect(plane(out, 0)).toEqual([46, 62, 108, 124]);
     expect(plane(out, 1)).toEqual([209, 193, 147, 131]);
@@ -59,7 +65,9 @@ describe('resizeImage', () => {
 
   test('shrinking antialiases: a fine checkerboard becomes mid-grey, not black or white', () => {
     const data = new Uint8Array(16 * 16 * 3);
-    for (let y = 0; y < 16; y++) for (let x = 0; x < 16; x++) data.fill((x + y) % 2 === 0 ? 0 : 255, 3 * (16 * y + x), 3 * (16 * y + x) + 3);
+    for (let y = 0; y < 16; y++)
+      for (let x = 0; x < 16; x++)
+        data.fill((x + y) % 2 === 0 ? 0 : 255, 3 * (16 * y + x), 3 * (16 * y + x) + 3);
     const out = resizeImage({ image: { width: 16, height: 16, data }, size: 4 });
     expect(Math.min(...out.data)).toBeGreaterThan(100);
     expect(Math.max(...out.data)).toBeLessThan(155);
@@ -73,7 +81,11 @@ describe('resizeImage', () => {
     const wider = resizeImage({ image, width: 10, height: 3 });
     expect([wider.width, wider.height]).toEqual([10, 3]);
     // Every output row depends only on its own input row.
-    const rowOnly = resizeImage({ image: { width: 5, height: 1, data: image.data.slice(15, 30) }, width: 10, height: 1 });
+    const rowOnly = resizeImage({
+      image: { width: 5, height: 1, data: image.data.slice(15, 30) },
+      width: 10,
+      height: 1,
+    });
     expect(wider.data.subarray(30, 60)).toEqual(rowOnly.data);
   });
 
@@ -106,7 +118,9 @@ describe('resizeImage', () => {
     expect(() => resizeImage({ image, size: 0 })).toThrow(/positive integer/);
     expect(() => resizeImage({ image, size: 2.5 })).toThrow(/INVALID|positive integer/);
     expect(() => resizeImage({ image })).toThrow(/width undefined/);
-    expect(() => resizeImage({ image: { width: 3, height: 2, data: image.data }, size: 4 })).toThrow(/has 12 bytes; expected 18/);
+    expect(() => resizeImage({ image: { width: 3, height: 2, data: image.data }, size: 4 })).toThrow(
+      /has 12 bytes; expected 18/,
+    );
   });
 });
 

@@ -131,7 +131,10 @@ export interface ResizeImageOptions {
 
 function checkSide(name: string, value: number | undefined): number {
   if (value === undefined || !Number.isInteger(value) || value < 1) {
-    throw new HeadstartError('INVALID_OPTION', `Resize ${name} ${String(value)} is not valid; use a positive integer.`);
+    throw new HeadstartError(
+      'INVALID_OPTION',
+      `Resize ${name} ${String(value)} is not valid; use a positive integer.`,
+    );
   }
   return value;
 }

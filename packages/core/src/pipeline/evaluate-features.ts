@@ -33,7 +33,9 @@ export async function evaluateFeatures(options: {
   for (let start = 0; start < labels.length; start += ROWS_PER_PASS) {
     const count = Math.min(ROWS_PER_PASS, labels.length - start);
     const rows = Array.from({ length: count }, (_, i) => start + i);
-    const features = source ? await source.getBatch(rows) : (array as Float32Array).subarray(start * dim, (start + count) * dim);
+    const features = source
+      ? await source.getBatch(rows)
+      : (array as Float32Array).subarray(start * dim, (start + count) * dim);
     const probabilities = await predictProbabilities({ head, features, count });
     predicted.set(argMaxRows({ probabilities, numClasses: names.length }), start);
     for (let i = 0; i < count; i++) {

@@ -34,7 +34,10 @@ export interface FinetuneClassifierOptions {
    * partial: runs the frozen part (the graph cut before `trainableFrom`, as `openFrozen` got it) over
    * samples with flatten pooling, through the feature cache.
    */
-  openFrozen?: (frozen: { bytes: Uint8Array; spec: BackboneSpec }) => Promise<{ extract: ExtractSamples; dispose(): Promise<void> }>;
+  openFrozen?: (frozen: {
+    bytes: Uint8Array;
+    spec: BackboneSpec;
+  }) => Promise<{ extract: ExtractSamples; dispose(): Promise<void> }>;
   /** scratch and full: decodes the images, which are preprocessed a batch at a time. */
   decode: DecodeImage;
   preprocess: PreprocessSpec;
@@ -53,7 +56,13 @@ export interface FinetuneClassifierOptions {
   signal?: AbortSignal;
   onEpoch?: (record: FinetuneEpochRecord) => void;
   onBatch?: (progress: BatchProgress) => void;
-  onFeatures?: (info: { train: number; val: number; skipped: number; cacheHits: number; dim: number }) => void;
+  onFeatures?: (info: {
+    train: number;
+    val: number;
+    skipped: number;
+    cacheHits: number;
+    dim: number;
+  }) => void;
   now?: () => Date;
 }
 
@@ -72,7 +81,11 @@ async function evaluateMaps(model: FinetuneModel, source: MapSource, names: stri
   let loss = 0;
   for (let start = 0; start < source.count; start += 256) {
     const rows = Array.from({ length: Math.min(256, source.count - start) }, (_, i) => start + i);
-    const probabilities = await predictFinetune({ model, data: await source.getBatch(rows), count: rows.length });
+    const probabilities = await predictFinetune({
+      model,
+      data: await source.getBatch(rows),
+      count: rows.length,
+    });
     predicted.set(argMaxRows({ probabilities, numClasses: names.length }), start);
     rows.forEach((row, i) => {
       loss -= Math.log(Math.max(probabilities[i * names.length + (source.labels[row] as number)] ?? 0, 1e-7));
@@ -88,38 +101,92 @@ async function evaluateMaps(model: FinetuneModel, source: MapSource, names: stri
  * evaluate, and merge the retrained blocks into one conv base for serving. The caller writes the bundle
  * (with `mergedBackbone` as its `backbone.onnx`) and disposes `head.model`.
  */
-export async function finetuneClassifier(options: FinetuneClassifierOptions): Promise<FinetuneClassifierResult> {
+export async function finetuneClassifier(
+  options: FinetuneClassifierOptions,
+): Promise<FinetuneClassifierResult> {
   const { dataset, backbone, settings } = options;
-  if (settings.scenario === 'head') throw new HeadstartError('INVALID_OPTION', 'finetuneClassifier trains conv blocks; use trainClassifier for --scenario head.');
+  if (settings.scenario === 'head')
+    throw new HeadstartError(
+      'INVALID_OPTION',
+      'finetuneClassifier trains conv blocks; use trainClassifier for --scenario head.',
+    );
   if (dataset.labels.length < 2) {
-    throw new HeadstartError('DATASET_TOO_SMALL', `${dataset.source} has ${dataset.labels.length} class; a classifier needs at least 2.`);
+    throw new HeadstartError(
+      'DATASET_TOO_SMALL',
+      `${dataset.source} has ${dataset.labels.length} class; a classifier needs at least 2.`,
+    );
   }
-  const plan = planFinetune({ scenario: settings.scenario, backbone, trainableFrom: settings.trainableFrom, seed: options.seed, inputSize: options.preprocess.inputSize });
+  const plan = planFinetune({
+    scenario: settings.scenario,
+    backbone,
+    trainableFrom: settings.trainableFrom,
+    seed: options.seed,
+    inputSize: options.preprocess.inputSize,
+  });
   const labelIndex = new Map(dataset.labels.map((label, i) => [label, i]));
   const { samples, testSamples } = holdOutTestSet(dataset, options.testSplit, options.seed);
-  const split = stratifiedSplit({ labels: samples.map((s) => s.label), valFraction: options.valSplit, seed: options.seed });
-  const labelsOf = (list: readonly DatasetSample[]) => Int32Array.from(list, (s) => labelIndex.get(s.label) ?? -1);
+  const split = stratifiedSplit({
+    labels: samples.map((s) => s.label),
+    valFraction: options.valSplit,
+    seed: options.seed,
+  });
+  const labelsOf = (list: readonly DatasetSample[]) =>
+    Int32Array.from(list, (s) => labelIndex.get(s.label) ?? -1);
 
   let frozen: Awaited<ReturnType<NonNullable<FinetuneClassifierOptions['openFrozen']>>> | undefined;
-  const sourceOf = async (list: readonly DatasetSample[], phase: 'train' | 'test'): Promise<{ source: MapSource; kept: number[]; skipped: number; cacheHits: number }> => {
+  const sourceOf = async (
+    list: readonly DatasetSample[],
+    phase: 'train' | 'test',
+  ): Promise<{ source: MapSource; kept: number[]; skipped: number; cacheHits: number }> => {
     if (!plan.frozen) {
-      return { source: imageMapSource({ samples: list, labels: labelsOf(list), decode: options.decode, preprocess: options.preprocess }), kept: list.map((_, i) => i), skipped: 0, cacheHits: 0 };
+      return {
+        source: imageMapSource({
+          samples: list,
+          labels: labelsOf(list),
+          decode: options.decode,
+          preprocess: options.preprocess,
+        }),
+        kept: list.map((_, i) => i),
+        skipped: 0,
+        cacheHits: 0,
+      };
     }
-    if (!options.openFrozen) throw new HeadstartError('INVALID_OPTION', 'partial fine-tuning needs openFrozen to run the frozen blocks.');
+    if (!options.openFrozen)
+      throw new HeadstartError(
+        'INVALID_OPTION',
+        'partial fine-tuning needs openFrozen to run the frozen blocks.',
+      );
     frozen ??= await options.openFrozen(plan.frozen);
     const extracted = await frozen.extract(list, phase);
     const labels = Int32Array.from(extracted.kept, (i) => labelIndex.get(list[i]!.label) ?? -1);
-    const features = { count: extracted.kept.length, dim: extracted.dim, labels, getBatch: (rows: readonly number[]) => extracted.readRows(rows) };
-    return { source: mapSourceFromFeatures({ source: features, shape: plan.inputShape }), kept: extracted.kept, skipped: extracted.skipped.length, cacheHits: extracted.cacheHits };
+    const features = {
+      count: extracted.kept.length,
+      dim: extracted.dim,
+      labels,
+      getBatch: (rows: readonly number[]) => extracted.readRows(rows),
+    };
+    return {
+      source: mapSourceFromFeatures({ source: features, shape: plan.inputShape }),
+      kept: extracted.kept,
+      skipped: extracted.skipped.length,
+      cacheHits: extracted.cacheHits,
+    };
   };
 
   try {
     const pool = await sourceOf(samples, 'train');
     const rowOf = new Map(pool.kept.map((sampleIndex, row) => [sampleIndex, row]));
-    const rows = (indices: number[]) => indices.flatMap((i) => (rowOf.has(i) ? [rowOf.get(i) as number] : []));
+    const rows = (indices: number[]) =>
+      indices.flatMap((i) => (rowOf.has(i) ? [rowOf.get(i) as number] : []));
     const train = subsetMapSource({ source: pool.source, rows: rows(split.train) });
     const val = subsetMapSource({ source: pool.source, rows: rows(split.val) });
-    options.onFeatures?.({ train: train.count, val: val.count, skipped: pool.skipped, cacheHits: pool.cacheHits, dim: pool.source.shape.reduce((a, b) => a * b, 1) });
+    options.onFeatures?.({
+      train: train.count,
+      val: val.count,
+      skipped: pool.skipped,
+      cacheHits: pool.cacheHits,
+      dim: pool.source.shape.reduce((a, b) => a * b, 1),
+    });
     const numClasses = dataset.labels.length;
     const result = await trainFinetune({
       train,
@@ -135,7 +202,9 @@ export async function finetuneClassifier(options: FinetuneClassifierOptions): Pr
       learningRateBackbone: settings.learningRateBackbone,
       seed: options.seed,
       ...(options.patience ? { patience: options.patience } : {}),
-      ...(options.classWeights ? { classWeights: balancedClassWeights({ labels: train.labels, numClasses }) } : {}),
+      ...(options.classWeights
+        ? { classWeights: balancedClassWeights({ labels: train.labels, numClasses }) }
+        : {}),
       standardize: options.standardize,
       augment: settings.augment,
       ...(options.signal ? { signal: options.signal } : {}),
@@ -145,13 +214,19 @@ export async function finetuneClassifier(options: FinetuneClassifierOptions): Pr
     const model = result.model;
     const validation = await evaluateMaps(model, val, dataset.labels);
     let test: Evaluation | undefined;
-    if (testSamples.length > 0 && !result.aborted) test = await evaluateMaps(model, (await sourceOf(testSamples, 'test')).source, dataset.labels);
+    if (testSamples.length > 0 && !result.aborted)
+      test = await evaluateMaps(model, (await sourceOf(testSamples, 'test')).source, dataset.labels);
     const merged = mergeConvBlocks({
       ...(plan.frozen ? { backbone } : {}),
       blocks: readConvBlocks(model.blocks),
       id: `${backbone.spec.id}-${settings.scenario}${settings.scenario === 'partial' ? `-b${settings.trainableFrom}` : ''}`,
     });
-    merged.spec = { ...merged.spec, weights: backbone.spec.weights, ...(backbone.spec.seed !== undefined ? { seed: backbone.spec.seed } : {}), normalization: backbone.spec.normalization };
+    merged.spec = {
+      ...merged.spec,
+      weights: backbone.spec.weights,
+      ...(backbone.spec.seed !== undefined ? { seed: backbone.spec.seed } : {}),
+      normalization: backbone.spec.normalization,
+    };
     const head = model.head;
     const manifest = trainingManifest({
       dataset,
@@ -162,7 +237,12 @@ export async function finetuneClassifier(options: FinetuneClassifierOptions): Pr
       featureDim: headInputDim(head),
       head,
       headSpec: options.head,
-      training: { ...options, learningRate: settings.learningRate, bestEpoch: result.bestEpoch, stoppedEarly: result.stoppedEarly },
+      training: {
+        ...options,
+        learningRate: settings.learningRate,
+        bestEpoch: result.bestEpoch,
+        stoppedEarly: result.stoppedEarly,
+      },
       counts: { train: train.count, val: val.count, ...(test ? { test: test.report.total } : {}) },
       versions: options.versions,
       scenario: {
@@ -177,7 +257,14 @@ export async function finetuneClassifier(options: FinetuneClassifierOptions): Pr
     });
     // The retrained blocks now live in the merged graph; only the head stays in tf.js.
     model.blocks.dispose();
-    return { manifest, head, mergedBackbone: merged, history: result.history, metrics: { validation, ...(test ? { test } : {}) }, aborted: result.aborted };
+    return {
+      manifest,
+      head,
+      mergedBackbone: merged,
+      history: result.history,
+      metrics: { validation, ...(test ? { test } : {}) },
+      aborted: result.aborted,
+    };
   } finally {
     await frozen?.dispose();
   }

@@ -57,7 +57,10 @@ export type PresetName = keyof typeof TRAIN_PRESETS;
 export function getTrainPreset(name: string): TrainPreset {
   const preset = (TRAIN_PRESETS as Record<string, TrainPreset>)[name];
   if (!preset) {
-    throw new HeadstartError('INVALID_OPTION', `Unknown preset "${name}"; use ${formatChoices(Object.keys(TRAIN_PRESETS))}.`);
+    throw new HeadstartError(
+      'INVALID_OPTION',
+      `Unknown preset "${name}"; use ${formatChoices(Object.keys(TRAIN_PRESETS))}.`,
+    );
   }
   return preset;
 }

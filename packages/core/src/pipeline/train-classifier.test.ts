@@ -13,7 +13,16 @@ import { trainClassifier, type TrainClassifierOptions } from './train-classifier
 
 // A stand-in backbone whose 4 features per image are its mean R, G, B and a constant: colour classes
 // separate linearly, so any working pipeline learns them.
-const spec = { id: 'fake', arch: 'fake', outputChannels: 4, downsample: 32, sha256: 'a'.repeat(64), weights: 'random', seed: 1, parameterCount: 0 } as BackboneSpec;
+const spec = {
+  id: 'fake',
+  arch: 'fake',
+  outputChannels: 4,
+  downsample: 32,
+  sha256: 'a'.repeat(64),
+  weights: 'random',
+  seed: 1,
+  parameterCount: 0,
+} as BackboneSpec;
 const preprocess = preprocessFor('torch', 32);
 const session: BackboneSession = {
   executionProvider: 'fake',
@@ -34,13 +43,21 @@ const session: BackboneSession = {
   async dispose() {},
 };
 
-const colours: Record<string, [number, number, number]> = { red: [200, 40, 40], green: [40, 200, 40], blue: [40, 40, 200] };
+const colours: Record<string, [number, number, number]> = {
+  red: [200, 40, 40],
+  green: [40, 200, 40],
+  blue: [40, 40, 200],
+};
 function sample(label: string, i: number): DatasetSample {
   const [r, g, b] = colours[label] as [number, number, number];
   const jitter = ((i * 37) % 41) - 20;
   const data = new Uint8Array(8 * 8 * 3);
   for (let p = 0; p < 64; p++) data.set([r + jitter, g - jitter / 2, b + jitter / 3], p * 3);
-  return { id: `${label}-${i}`, label, read: async () => ({ kind: 'pixels', image: { width: 8, height: 8, data } }) };
+  return {
+    id: `${label}-${i}`,
+    label,
+    read: async () => ({ kind: 'pixels', image: { width: 8, height: 8, data } }),
+  };
 }
 const dataset: Dataset = {
   name: 'colours',
@@ -51,10 +68,26 @@ const dataset: Dataset = {
 };
 
 function options(collect: boolean): TrainClassifierOptions {
-  const cache = createFeatureCache({ store: createMemoryBlobStore(), context: { backboneSha256: spec.sha256, preprocess, pooling: 'flatten' } });
+  const cache = createFeatureCache({
+    store: createMemoryBlobStore(),
+    context: { backboneSha256: spec.sha256, preprocess, pooling: 'flatten' },
+  });
   return {
     dataset,
-    extract: (samples) => extractFeatures({ samples, decode: async () => { throw new Error('pixels only'); }, session, backbone: spec, preprocess, pooling: 'flatten', cache, collect, batchSize: 7 }),
+    extract: (samples) =>
+      extractFeatures({
+        samples,
+        decode: async () => {
+          throw new Error('pixels only');
+        },
+        session,
+        backbone: spec,
+        preprocess,
+        pooling: 'flatten',
+        cache,
+        collect,
+        batchSize: 7,
+      }),
     backbone: spec,
     backboneFile: 'cache:fake',
     preprocess,
@@ -106,6 +139,8 @@ describe('trainClassifier', () => {
 
   it('refuses a single class', async () => {
     const one = { ...dataset, labels: ['red'], samples: dataset.samples.filter((s) => s.label === 'red') };
-    await expect(trainClassifier({ ...options(true), dataset: one })).rejects.toMatchObject({ code: 'DATASET_TOO_SMALL' });
+    await expect(trainClassifier({ ...options(true), dataset: one })).rejects.toMatchObject({
+      code: 'DATASET_TOO_SMALL',
+    });
   });
 });

@@ -17,7 +17,10 @@ import { gatherRows } from './gather-rows.ts';
 import { trainingManifest } from './training-manifest.ts';
 
 /** Turns samples into features (through a backbone session and a cache, supplied by the platform). */
-export type ExtractSamples = (samples: readonly DatasetSample[], phase: 'train' | 'test') => Promise<ExtractResult>;
+export type ExtractSamples = (
+  samples: readonly DatasetSample[],
+  phase: 'train' | 'test',
+) => Promise<ExtractResult>;
 
 export interface TrainClassifierOptions {
   dataset: Dataset;
@@ -48,7 +51,13 @@ export interface TrainClassifierOptions {
   onEpoch?: (record: EpochRecord) => void;
   onBatch?: (progress: BatchProgress) => void;
   /** Called once features are ready, before training starts. */
-  onFeatures?: (info: { train: number; val: number; skipped: number; cacheHits: number; dim: number }) => void;
+  onFeatures?: (info: {
+    train: number;
+    val: number;
+    skipped: number;
+    cacheHits: number;
+    dim: number;
+  }) => void;
   /** A clock for the manifest; injectable for tests. */
   now?: () => Date;
 }
@@ -70,7 +79,11 @@ export function holdOutTestSet(dataset: Dataset, testSplit: number | undefined, 
   if (dataset.test && dataset.test.length > 0) return { samples: dataset.samples, testSamples: dataset.test };
   if (testSplit === undefined) return { samples: dataset.samples, testSamples: [] as DatasetSample[] };
   // A different seed stream from the validation split's, so the two draws are independent.
-  const { train, val } = stratifiedSplit({ labels: dataset.samples.map((s) => s.label), valFraction: testSplit, seed: seed ^ 0x5eed });
+  const { train, val } = stratifiedSplit({
+    labels: dataset.samples.map((s) => s.label),
+    valFraction: testSplit,
+    seed: seed ^ 0x5eed,
+  });
   return { samples: train.map((i) => dataset.samples[i]!), testSamples: val.map((i) => dataset.samples[i]!) };
 }
 
@@ -96,7 +109,8 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
   });
   const extracted = await options.extract(samples, 'train');
   const rowOf = new Map(extracted.kept.map((sampleIndex, row) => [sampleIndex, row]));
-  const rowsOf = (indices: number[]) => indices.flatMap((i) => (rowOf.has(i) ? [rowOf.get(i) as number] : []));
+  const rowsOf = (indices: number[]) =>
+    indices.flatMap((i) => (rowOf.has(i) ? [rowOf.get(i) as number] : []));
   const labelsOf = (indices: number[]) =>
     Int32Array.from(indices.filter((i) => rowOf.has(i)).map((i) => labelIndex.get(samples[i]!.label)!));
   const trainRows = rowsOf(split.train);
@@ -107,7 +121,12 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
   const streamed = extracted.features.length === 0 && extracted.kept.length > 0;
   const inputOf = (rows: number[], labels: Int32Array): FeatureInput =>
     streamed
-      ? { count: rows.length, dim, labels, getBatch: (indices) => extracted.readRows(indices.map((i) => rows[i] as number)) }
+      ? {
+          count: rows.length,
+          dim,
+          labels,
+          getBatch: (indices) => extracted.readRows(indices.map((i) => rows[i] as number)),
+        }
       : { features: gatherRows({ matrix: extracted.features, dim, rows }), labels, dim };
   const train = inputOf(trainRows, labelsOf(split.train));
   const val = inputOf(valRows, labelsOf(split.val));
@@ -129,14 +148,24 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
     learningRate: options.learningRate,
     seed: options.seed,
     patience: options.patience,
-    classWeights: options.classWeights ? balancedClassWeights({ labels: train.labels, numClasses }) : undefined,
+    classWeights: options.classWeights
+      ? balancedClassWeights({ labels: train.labels, numClasses })
+      : undefined,
     standardize: options.standardize,
     signal: options.signal,
     onEpoch: options.onEpoch,
     onBatch: options.onBatch,
   });
-  const head: HeadModel = { model: result.model, ...(result.standardizer ? { standardizer: result.standardizer } : {}) };
-  const validation = await evaluateFeatures({ head, features: toFeatureSource(val), labels: val.labels, names: dataset.labels });
+  const head: HeadModel = {
+    model: result.model,
+    ...(result.standardizer ? { standardizer: result.standardizer } : {}),
+  };
+  const validation = await evaluateFeatures({
+    head,
+    features: toFeatureSource(val),
+    labels: val.labels,
+    names: dataset.labels,
+  });
   let test: Evaluation | undefined;
   if (testSamples.length > 0 && !result.aborted) {
     const t = await options.extract(testSamples, 'test');
@@ -145,7 +174,12 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
       t.features.length > 0
         ? { features: t.features, labels: testLabels, dim }
         : { count: t.kept.length, dim, labels: testLabels, getBatch: (indices) => t.readRows(indices) };
-    test = await evaluateFeatures({ head, features: toFeatureSource(testSource), labels: testLabels, names: dataset.labels });
+    test = await evaluateFeatures({
+      head,
+      features: toFeatureSource(testSource),
+      labels: testLabels,
+      names: dataset.labels,
+    });
   }
   const manifest = trainingManifest({
     dataset,

@@ -41,7 +41,10 @@ export interface TrainingRecord {
 export function trainingManifest(record: TrainingRecord): BundleManifest {
   const { dataset, backbone, head, training } = record;
   const now = record.now?.() ?? new Date();
-  const stamp = now.toISOString().replace(/[-:]|\.\d+Z$/g, '').replace('T', '-');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]|\.\d+Z$/g, '')
+    .replace('T', '-');
   return {
     schemaVersion: BUNDLE_SCHEMA_VERSION,
     id: `${dataset.name}-${backbone.id}-${stamp}`,
@@ -62,7 +65,10 @@ export function trainingManifest(record: TrainingRecord): BundleManifest {
     head: {
       spec: record.headSpec,
       standardized: head.standardizer !== undefined,
-      files: { model: 'head/model.json', ...(head.standardizer ? { standardizer: 'head/standardizer.bin' as const } : {}) },
+      files: {
+        model: 'head/model.json',
+        ...(head.standardizer ? { standardizer: 'head/standardizer.bin' as const } : {}),
+      },
     },
     training: {
       epochs: training.epochs,
@@ -79,7 +85,10 @@ export function trainingManifest(record: TrainingRecord): BundleManifest {
     },
     data: {
       source: dataset.source,
-      fingerprint: dataFingerprint({ source: dataset.source, samples: [...dataset.samples, ...(dataset.test ?? [])] }),
+      fingerprint: dataFingerprint({
+        source: dataset.source,
+        samples: [...dataset.samples, ...(dataset.test ?? [])],
+      }),
       trainCount: record.counts.train,
       valCount: record.counts.val,
       ...(record.counts.test !== undefined ? { testCount: record.counts.test } : {}),

@@ -39,7 +39,11 @@ describe('createDynamicBatcher', () => {
       maxQueue: 64,
       onBatch: (info) => infos.push(info),
     });
-    const results = await Promise.all([batcher.submit([1, 2]), batcher.submit([3]), batcher.submit([4, 5, 6])]);
+    const results = await Promise.all([
+      batcher.submit([1, 2]),
+      batcher.submit([3]),
+      batcher.submit([4, 5, 6]),
+    ]);
     expect(results).toEqual([[101, 102], [103], [104, 105, 106]]);
     expect(runs).toEqual([[1, 2, 3, 4, 5, 6]]);
     expect(infos).toHaveLength(1);
@@ -63,7 +67,12 @@ describe('createDynamicBatcher', () => {
 
   it('gathers items while a run is busy and sends them in the next run, never more than maxBatch', async () => {
     const gate = gatedRun();
-    const batcher = createDynamicBatcher<number, number>({ run: gate.run, maxBatch: 4, maxDelayMs: 0, maxQueue: 64 });
+    const batcher = createDynamicBatcher<number, number>({
+      run: gate.run,
+      maxBatch: 4,
+      maxDelayMs: 0,
+      maxQueue: 64,
+    });
     const first = batcher.submit([1]);
     const rest = [batcher.submit([2, 3]), batcher.submit([4, 5, 6]), batcher.submit([7])];
     expect(gate.batches).toEqual([[1]]);
@@ -78,7 +87,13 @@ describe('createDynamicBatcher', () => {
 
   it('with concurrency 2 overlaps a second run only when it is full', async () => {
     const gate = gatedRun();
-    const batcher = createDynamicBatcher<number, number>({ run: gate.run, maxBatch: 3, maxDelayMs: 0, maxQueue: 64, concurrency: 2 });
+    const batcher = createDynamicBatcher<number, number>({
+      run: gate.run,
+      maxBatch: 3,
+      maxDelayMs: 0,
+      maxQueue: 64,
+      concurrency: 2,
+    });
     const first = batcher.submit([1]);
     const partial = batcher.submit([2, 3]);
     // One run is busy and [2, 3] is not a full batch: it waits.
@@ -106,7 +121,12 @@ describe('createDynamicBatcher', () => {
 
   it('refuses work beyond maxQueue with QUEUE_FULL and keeps serving', async () => {
     const gate = gatedRun();
-    const batcher = createDynamicBatcher<number, number>({ run: gate.run, maxBatch: 2, maxDelayMs: 0, maxQueue: 3 });
+    const batcher = createDynamicBatcher<number, number>({
+      run: gate.run,
+      maxBatch: 2,
+      maxDelayMs: 0,
+      maxQueue: 3,
+    });
     const running = batcher.submit([1]);
     const queued = batcher.submit([2, 3, 4]);
     expect(await codeOf(batcher.submit([5]))).toBe('QUEUE_FULL');
@@ -140,7 +160,12 @@ describe('createDynamicBatcher', () => {
 
   it('cancels a submission on abort', async () => {
     const gate = gatedRun();
-    const batcher = createDynamicBatcher<number, number>({ run: gate.run, maxBatch: 4, maxDelayMs: 0, maxQueue: 10 });
+    const batcher = createDynamicBatcher<number, number>({
+      run: gate.run,
+      maxBatch: 4,
+      maxDelayMs: 0,
+      maxQueue: 10,
+    });
     const first = batcher.submit([1]);
     const controller = new AbortController();
     const second = batcher.submit([2], { signal: controller.signal });
@@ -181,7 +206,12 @@ describe('createDynamicBatcher', () => {
 
   it('drains: resolves once nothing is queued or running', async () => {
     const gate = gatedRun();
-    const batcher = createDynamicBatcher<number, number>({ run: gate.run, maxBatch: 1, maxDelayMs: 0, maxQueue: 10 });
+    const batcher = createDynamicBatcher<number, number>({
+      run: gate.run,
+      maxBatch: 1,
+      maxDelayMs: 0,
+      maxQueue: 10,
+    });
     const work = Promise.all([batcher.submit([1]), batcher.submit([2])]);
     let drained = false;
     const drain = batcher.drain().then(() => (drained = true));
@@ -195,8 +225,14 @@ describe('createDynamicBatcher', () => {
 
   it('validates its options', () => {
     const run = async (items: number[]) => items;
-    expect(() => createDynamicBatcher({ run, maxBatch: 0, maxDelayMs: 0, maxQueue: 1 })).toThrow(/maxBatch 0/);
-    expect(() => createDynamicBatcher({ run, maxBatch: 1, maxDelayMs: -1, maxQueue: 1 })).toThrow(/maxDelayMs -1/);
-    expect(() => createDynamicBatcher({ run, maxBatch: 1, maxDelayMs: 0, maxQueue: 1, timeoutMs: 0 })).toThrow(/timeoutMs/);
+    expect(() => createDynamicBatcher({ run, maxBatch: 0, maxDelayMs: 0, maxQueue: 1 })).toThrow(
+      /maxBatch 0/,
+    );
+    expect(() => createDynamicBatcher({ run, maxBatch: 1, maxDelayMs: -1, maxQueue: 1 })).toThrow(
+      /maxDelayMs -1/,
+    );
+    expect(() =>
+      createDynamicBatcher({ run, maxBatch: 1, maxDelayMs: 0, maxQueue: 1, timeoutMs: 0 }),
+    ).toThrow(/timeoutMs/);
   });
 });

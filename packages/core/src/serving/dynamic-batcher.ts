@@ -69,7 +69,10 @@ interface QueuedItem<I, O> {
 
 function checkWhole(name: string, value: number, min: number): void {
   if (!Number.isInteger(value) || value < min) {
-    throw new HeadstartError('INVALID_OPTION', `${name} ${String(value)} is not valid; use a whole number ≥ ${min}.`);
+    throw new HeadstartError(
+      'INVALID_OPTION',
+      `${name} ${String(value)} is not valid; use a whole number ≥ ${min}.`,
+    );
   }
 }
 
@@ -90,7 +93,10 @@ export function createDynamicBatcher<I, O>(options: DynamicBatcherOptions<I, O>)
     throw new HeadstartError('INVALID_OPTION', `maxDelayMs ${maxDelayMs} is not valid; use a number ≥ 0.`);
   }
   if (options.timeoutMs !== undefined && !(options.timeoutMs > 0)) {
-    throw new HeadstartError('INVALID_OPTION', `timeoutMs ${options.timeoutMs} is not valid; use a number > 0.`);
+    throw new HeadstartError(
+      'INVALID_OPTION',
+      `timeoutMs ${options.timeoutMs} is not valid; use a number > 0.`,
+    );
   }
 
   let queue: QueuedItem<I, O>[] = [];
@@ -150,7 +156,13 @@ export function createDynamicBatcher<I, O>(options: DynamicBatcherOptions<I, O>)
       runningItems -= batch.length;
       schedule();
       notifyIdle();
-      options.onBatch?.({ size: batch.length, submissions: owners.size, waitMs, runMs: now() - startedAt, ok });
+      options.onBatch?.({
+        size: batch.length,
+        submissions: owners.size,
+        waitMs,
+        runMs: now() - startedAt,
+        ok,
+      });
     })();
   };
 
@@ -184,7 +196,9 @@ export function createDynamicBatcher<I, O>(options: DynamicBatcherOptions<I, O>)
       if (items.length === 0) return Promise.resolve([]);
       const { signal } = submitOptions;
       if (signal?.aborted) {
-        return Promise.reject(new HeadstartError('ABORTED', 'The request was cancelled before it was queued.'));
+        return Promise.reject(
+          new HeadstartError('ABORTED', 'The request was cancelled before it was queued.'),
+        );
       }
       if (queue.length + items.length > maxQueue) {
         return Promise.reject(

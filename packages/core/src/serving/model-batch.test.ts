@@ -38,7 +38,8 @@ const session: BackboneSession = {
     const outPer = 12 * 2 * 2;
     const data = new Float32Array(n * outPer);
     for (let i = 0; i < n; i++) {
-      for (let j = 0; j < outPer; j++) data[i * outPer + j] = (input[i * per + ((j * 97) % per)] as number) / 50;
+      for (let j = 0; j < outPer; j++)
+        data[i * outPer + j] = (input[i * per + ((j * 97) % per)] as number) / 50;
     }
     return { data, dims: [n, 12, 2, 2] };
   },
@@ -56,7 +57,13 @@ let model: LoadedModel;
 beforeAll(async () => {
   await initTfjs({ backend: 'wasm' });
   const data = syntheticClusters({ numClasses: 3, dim: 12, perClass: 10, seed: 1 });
-  const trained = await trainHead({ train: data, spec: manifest.head.spec, numClasses: 3, epochs: 2, standardize: true });
+  const trained = await trainHead({
+    train: data,
+    spec: manifest.head.spec,
+    numClasses: 3,
+    epochs: 2,
+    standardize: true,
+  });
   model = {
     manifest,
     backbone,
@@ -76,7 +83,9 @@ describe('runModelBatch', () => {
       inputs: images.map((bytes, i) => ({ id: `img${i}`, content: { kind: 'encoded', bytes } })),
       topK: 3,
     });
-    const tensors = await Promise.all(images.map((bytes, i) => prepareImageTensor({ model, bytes, name: `img${i}` })));
+    const tensors = await Promise.all(
+      images.map((bytes, i) => prepareImageTensor({ model, bytes, name: `img${i}` })),
+    );
     const batched = [
       ...(await runModelBatch({ model, tensors: tensors.slice(0, 3) })),
       ...(await runModelBatch({ model, tensors: tensors.slice(3) })),
@@ -85,7 +94,11 @@ describe('runModelBatch', () => {
     batched.forEach((output, i) => {
       const want = expected[i];
       if (!want?.ok) throw new Error(`image ${i} failed in predictImages`);
-      const ranked = rankProbabilities({ probabilities: output.probabilities, labels: manifest.labels, k: 3 });
+      const ranked = rankProbabilities({
+        probabilities: output.probabilities,
+        labels: manifest.labels,
+        k: 3,
+      });
       expect(ranked.label).toBe(want.label);
       expect(ranked.probability).toBeCloseTo(want.probability, 6);
       expect(ranked.top.map((t) => t.label)).toEqual(want.top.map((t) => t.label));
@@ -108,7 +121,11 @@ describe('runModelBatch', () => {
   });
 
   it('caps k at the number of labels', () => {
-    const ranked = rankProbabilities({ probabilities: Float32Array.from([0.2, 0.5, 0.3]), labels: manifest.labels, k: 10 });
+    const ranked = rankProbabilities({
+      probabilities: Float32Array.from([0.2, 0.5, 0.3]),
+      labels: manifest.labels,
+      k: 10,
+    });
     expect(ranked).toMatchObject({ label: 'one', probability: 0.5 });
     expect(ranked.top.map((t) => t.label)).toEqual(['one', 'two', 'zero']);
   });

@@ -47,7 +47,10 @@ export async function runModelBatch(options: {
   const input = new Float32Array(n * perImage);
   tensors.forEach((tensor, i) => {
     if (tensor.length !== perImage) {
-      throw new HeadstartError('INVALID_OPTION', `Image tensor ${i} holds ${tensor.length} floats; the backbone takes ${perImage}.`);
+      throw new HeadstartError(
+        'INVALID_OPTION',
+        `Image tensor ${i} holds ${tensor.length} floats; the backbone takes ${perImage}.`,
+      );
     }
     input.set(tensor, i * perImage);
   });

@@ -31,7 +31,10 @@ function fakeFetch(options: { failAfter?: number; status?: number } = {}): Fetch
         chunk++;
       },
     });
-    return new Response(body, { status: options.status ?? 200, headers: { 'content-length': String(payload.length) } });
+    return new Response(body, {
+      status: options.status ?? 200,
+      headers: { 'content-length': String(payload.length) },
+    });
   };
   return Object.assign(impl, { urls });
 }
@@ -61,7 +64,12 @@ describe('downloadFile', () => {
     expect(readdirSync(join(dir, 'ok'))).toEqual(['weights.h5']);
 
     const again = join(dir, 'ok', 'again.h5');
-    await downloadFile({ url: 'u', dest: again, expectedHash: { algorithm: 'sha256', hex: sha256 }, fetchImpl: fakeFetch() });
+    await downloadFile({
+      url: 'u',
+      dest: again,
+      expectedHash: { algorithm: 'sha256', hex: sha256 },
+      fetchImpl: fakeFetch(),
+    });
     expect(existsSync(again)).toBe(true);
   });
 
@@ -69,7 +77,12 @@ describe('downloadFile', () => {
     const dest = join(dir, 'bad.h5');
     const wrong = '0'.repeat(32);
     try {
-      await downloadFile({ url: 'https://example.test/bad.h5', dest, expectedHash: { algorithm: 'md5', hex: wrong }, fetchImpl: fakeFetch() });
+      await downloadFile({
+        url: 'https://example.test/bad.h5',
+        dest,
+        expectedHash: { algorithm: 'md5', hex: wrong },
+        fetchImpl: fakeFetch(),
+      });
       expect.unreachable();
     } catch (error) {
       expect(isHeadstartError(error, 'CHECKSUM_MISMATCH')).toBe(true);
@@ -83,7 +96,12 @@ describe('downloadFile', () => {
   it('leaves no file when the stream is interrupted', async () => {
     const dest = join(dir, 'cut.h5');
     try {
-      await downloadFile({ url: 'https://example.test/cut.h5', dest, expectedHash: { algorithm: 'md5', hex: md5 }, fetchImpl: fakeFetch({ failAfter: 3 }) });
+      await downloadFile({
+        url: 'https://example.test/cut.h5',
+        dest,
+        expectedHash: { algorithm: 'md5', hex: md5 },
+        fetchImpl: fakeFetch({ failAfter: 3 }),
+      });
       expect.unreachable();
     } catch (error) {
       expect(isHeadstartError(error, 'DOWNLOAD_FAILED')).toBe(true);
@@ -95,18 +113,27 @@ describe('downloadFile', () => {
   it('fails on HTTP errors, network errors and silent servers', async () => {
     const dest = join(dir, 'http.h5');
     const hash = { algorithm: 'md5', hex: md5 } as const;
-    await expect(downloadFile({ url: 'https://example.test/x', dest, expectedHash: hash, fetchImpl: fakeFetch({ status: 404 }) })).rejects.toThrow(
-      /Download of https:\/\/example\.test\/x failed: HTTP 404/,
-    );
+    await expect(
+      downloadFile({
+        url: 'https://example.test/x',
+        dest,
+        expectedHash: hash,
+        fetchImpl: fakeFetch({ status: 404 }),
+      }),
+    ).rejects.toThrow(/Download of https:\/\/example\.test\/x failed: HTTP 404/);
     const refused: FetchImpl = async () => {
       throw new TypeError('fetch failed');
     };
-    await expect(downloadFile({ url: 'u', dest, expectedHash: hash, fetchImpl: refused })).rejects.toMatchObject({ code: 'DOWNLOAD_FAILED' });
+    await expect(
+      downloadFile({ url: 'u', dest, expectedHash: hash, fetchImpl: refused }),
+    ).rejects.toMatchObject({ code: 'DOWNLOAD_FAILED' });
     const silent: FetchImpl = (_url, init) =>
-      new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(new Error('aborted'))));
-    await expect(downloadFile({ url: 'u', dest, expectedHash: hash, fetchImpl: silent, connectTimeoutMs: 50 })).rejects.toThrow(
-      /no response within 50 ms/,
-    );
+      new Promise((_resolve, reject) =>
+        init?.signal?.addEventListener('abort', () => reject(new Error('aborted'))),
+      );
+    await expect(
+      downloadFile({ url: 'u', dest, expectedHash: hash, fetchImpl: silent, connectTimeoutMs: 50 }),
+    ).rejects.toThrow(/no response within 50 ms/);
     expect(leftovers('http.h5')).toEqual([]);
   });
 });

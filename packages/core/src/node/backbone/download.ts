@@ -41,12 +41,19 @@ async function startRequest(options: DownloadFileOptions): Promise<Response> {
   try {
     const response = await fetchImpl(url, { signal: controller.signal });
     if (!response.ok || !response.body) {
-      throw new HeadstartError('DOWNLOAD_FAILED', `Download of ${url} failed: HTTP ${response.status} ${response.statusText}`.trim() + '.');
+      throw new HeadstartError(
+        'DOWNLOAD_FAILED',
+        `Download of ${url} failed: HTTP ${response.status} ${response.statusText}`.trim() + '.',
+      );
     }
     return response;
   } catch (cause) {
     if (isHeadstartError(cause)) throw cause;
-    const reason = options.signal?.aborted ? 'aborted' : controller.signal.aborted ? `no response within ${timeoutMs} ms` : String(cause);
+    const reason = options.signal?.aborted
+      ? 'aborted'
+      : controller.signal.aborted
+        ? `no response within ${timeoutMs} ms`
+        : String(cause);
     throw new HeadstartError('DOWNLOAD_FAILED', `Download of ${url} failed: ${reason}.`, { cause });
   } finally {
     clearTimeout(timer);
@@ -82,7 +89,11 @@ export async function downloadFile(options: DownloadFileOptions): Promise<{ path
         options.onProgress?.({ receivedBytes, ...(totalBytes === undefined ? {} : { totalBytes }) });
       }
     } catch (cause) {
-      throw new HeadstartError('DOWNLOAD_FAILED', `Download of ${url} was interrupted after ${receivedBytes} bytes: ${String(cause)}.`, { cause });
+      throw new HeadstartError(
+        'DOWNLOAD_FAILED',
+        `Download of ${url} was interrupted after ${receivedBytes} bytes: ${String(cause)}.`,
+        { cause },
+      );
     } finally {
       await file.close();
     }

@@ -52,5 +52,8 @@ export async function importBackbone(options: ImportBackboneOptions): Promise<Ba
     });
     return saveBackbone({ ...options, bytes, spec });
   }
-  throw new HeadstartError('UNSUPPORTED_MEDIA_TYPE', `Cannot import "${file}"; use a Keras weights file (.h5) or an ONNX graph (.onnx).`);
+  throw new HeadstartError(
+    'UNSUPPORTED_MEDIA_TYPE',
+    `Cannot import "${file}"; use a Keras weights file (.h5) or an ONNX graph (.onnx).`,
+  );
 }

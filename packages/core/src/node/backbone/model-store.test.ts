@@ -1,10 +1,25 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildVggOnnx } from '../../backbone/build-vgg-onnx.ts';
 import { isHeadstartError } from '../../errors.ts';
-import { getBackboneInfo, listBackbones, loadBackbone, modelsRoot, removeBackbone, saveBackbone } from './model-store.ts';
+import {
+  getBackboneInfo,
+  listBackbones,
+  loadBackbone,
+  modelsRoot,
+  removeBackbone,
+  saveBackbone,
+} from './model-store.ts';
 import { buildBackbone } from './resolve-backbone.ts';
 
 let home: string;
@@ -33,9 +48,17 @@ describe('model store', () => {
       ['vgg19-micro-random-s42', 'random', 42],
     ]);
     const info = await getBackboneInfo({ id: 'vgg16-micro-random-s3' });
-    expect(info).toMatchObject({ arch: 'vgg16-micro', normalization: 'caffe', sizeBytes: built.bytes.byteLength, sha256: built.spec.sha256 });
+    expect(info).toMatchObject({
+      arch: 'vgg16-micro',
+      normalization: 'caffe',
+      sizeBytes: built.bytes.byteLength,
+      sha256: built.spec.sha256,
+    });
     expect(JSON.parse(readFileSync(info.specPath, 'utf8'))).toEqual(built.spec);
-    expect(readdirSync(join(home, 'models', 'vgg16-micro-random-s3')).sort()).toEqual(['vgg16-micro-random-s3.json', 'vgg16-micro-random-s3.onnx']);
+    expect(readdirSync(join(home, 'models', 'vgg16-micro-random-s3')).sort()).toEqual([
+      'vgg16-micro-random-s3.json',
+      'vgg16-micro-random-s3.onnx',
+    ]);
 
     const loaded = await loadBackbone({ id: 'vgg16-micro-random-s3' });
     expect(loaded.bytes).toEqual(built.bytes);
@@ -45,7 +68,9 @@ describe('model store', () => {
 
   it('names the stored ids when one is missing, and refuses ids that leave the store', async () => {
     await buildBackbone({ arch: 'vgg16-micro', seed: 1 });
-    await expect(getBackboneInfo({ id: 'vgg16' })).rejects.toThrow(`No backbone "vgg16" in ${join(home, 'models')}; stored: vgg16-micro-random-s1.`);
+    await expect(getBackboneInfo({ id: 'vgg16' })).rejects.toThrow(
+      `No backbone "vgg16" in ${join(home, 'models')}; stored: vgg16-micro-random-s1.`,
+    );
     await expect(getBackboneInfo({ id: '../etc' })).rejects.toMatchObject({ code: 'INVALID_OPTION' });
   });
 
@@ -62,7 +87,9 @@ describe('model store', () => {
       expect((error as Error).message).toContain(`its spec says ${built.spec.sha256}`);
     }
     writeFileSync(join(home, 'models', built.spec.id, `${built.spec.id}.json`), '{"id": 1}');
-    await expect(getBackboneInfo({ id: built.spec.id })).rejects.toThrow(/not a valid backbone spec: field "id"/);
+    await expect(getBackboneInfo({ id: built.spec.id })).rejects.toThrow(
+      /not a valid backbone spec: field "id"/,
+    );
   });
 
   it('ignores entries whose spec was never written, and replaces entries whole', async () => {
@@ -78,7 +105,9 @@ describe('model store', () => {
     const loaded = await loadBackbone({ id: 'mine' });
     expect(loaded.spec.sha256).toBe(b.spec.sha256);
     expect(readdirSync(join(home, 'models', 'mine')).sort()).toEqual(['mine.json', 'mine.onnx']);
-    await expect(saveBackbone({ bytes: a.bytes, spec: b.spec })).rejects.toThrow(/do not match the spec's sha256/);
+    await expect(saveBackbone({ bytes: a.bytes, spec: b.spec })).rejects.toThrow(
+      /do not match the spec's sha256/,
+    );
     expect(existsSync(join(home, 'models', 'mine', 'mine.json'))).toBe(true);
   });
 });

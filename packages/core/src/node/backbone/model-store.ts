@@ -49,7 +49,10 @@ const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 /** Refuses ids that could escape the store or are not portable file names. */
 export function checkBackboneId(id: string): string {
   if (!ID_PATTERN.test(id)) {
-    throw new HeadstartError('INVALID_OPTION', `Invalid backbone id "${id}"; use letters, digits, ".", "_" and "-" (starting with a letter or digit).`);
+    throw new HeadstartError(
+      'INVALID_OPTION',
+      `Invalid backbone id "${id}"; use letters, digits, ".", "_" and "-" (starting with a letter or digit).`,
+    );
   }
   return id;
 }
@@ -73,17 +76,25 @@ async function readSpec(specPath: string, id: string): Promise<BackboneSpec> {
   try {
     json = JSON.parse(await readFile(specPath, 'utf8'));
   } catch (cause) {
-    throw new HeadstartError('CACHE_CORRUPT', `The spec of cached backbone "${id}" (${specPath}) is not readable JSON; delete it and rebuild.`, { cause });
+    throw new HeadstartError(
+      'CACHE_CORRUPT',
+      `The spec of cached backbone "${id}" (${specPath}) is not readable JSON; delete it and rebuild.`,
+      { cause },
+    );
   }
   try {
     return parseBackboneSpec(json, specPath);
   } catch (cause) {
-    throw new HeadstartError('CACHE_CORRUPT', `${(cause as Error).message} Delete it and rebuild "${id}".`, { cause });
+    throw new HeadstartError('CACHE_CORRUPT', `${(cause as Error).message} Delete it and rebuild "${id}".`, {
+      cause,
+    });
   }
 }
 
 /** The stored backbone `id`, or undefined when the store has no complete entry for it. */
-export async function findBackbone(options: StoreOptions & { id: string }): Promise<BackboneInfo | undefined> {
+export async function findBackbone(
+  options: StoreOptions & { id: string },
+): Promise<BackboneInfo | undefined> {
   const { id } = options;
   const { onnxPath, specPath } = entryPaths(id, options);
   if (!existsSync(specPath) || !existsSync(onnxPath)) return undefined;
@@ -108,7 +119,9 @@ export async function findBackbone(options: StoreOptions & { id: string }): Prom
 export async function listBackbones(options: StoreOptions = {}): Promise<BackboneInfo[]> {
   const root = modelsRoot(options);
   if (!existsSync(root)) return [];
-  const ids = (await readdir(root, { withFileTypes: true })).filter((d) => d.isDirectory() && ID_PATTERN.test(d.name)).map((d) => d.name);
+  const ids = (await readdir(root, { withFileTypes: true }))
+    .filter((d) => d.isDirectory() && ID_PATTERN.test(d.name))
+    .map((d) => d.name);
   const infos = await Promise.all(ids.sort().map((id) => findBackbone({ ...options, id })));
   return infos.filter((info): info is BackboneInfo => info !== undefined);
 }
@@ -144,11 +157,16 @@ export async function loadBackbone(options: StoreOptions & { id: string }): Prom
  * renamed into place, graph first and spec last, after removing any old spec: a crash at any point leaves
  * either the old complete entry, or one without a spec, which is treated as absent.
  */
-export async function saveBackbone(options: StoreOptions & { bytes: Uint8Array; spec: BackboneSpec }): Promise<BackboneInfo> {
+export async function saveBackbone(
+  options: StoreOptions & { bytes: Uint8Array; spec: BackboneSpec },
+): Promise<BackboneInfo> {
   const { bytes, spec } = options;
   const { dir, onnxPath, specPath } = entryPaths(spec.id, options);
   if (sha256OfBytes(bytes) !== spec.sha256) {
-    throw new HeadstartError('INTERNAL', `Refusing to store backbone "${spec.id}": its bytes do not match the spec's sha256.`);
+    throw new HeadstartError(
+      'INTERNAL',
+      `Refusing to store backbone "${spec.id}": its bytes do not match the spec's sha256.`,
+    );
   }
   await mkdir(dir, { recursive: true });
   const suffix = `.tmp-${randomBytes(6).toString('hex')}`;
@@ -163,7 +181,11 @@ export async function saveBackbone(options: StoreOptions & { bytes: Uint8Array; 
   } catch (cause) {
     await Promise.all([rm(onnxTemp, { force: true }), rm(specTemp, { force: true })]);
     if (isHeadstartError(cause)) throw cause;
-    throw new HeadstartError('INTERNAL', `Could not store backbone "${spec.id}" in ${dir}: ${String(cause)}`, { cause });
+    throw new HeadstartError(
+      'INTERNAL',
+      `Could not store backbone "${spec.id}" in ${dir}: ${String(cause)}`,
+      { cause },
+    );
   }
   return (await findBackbone({ ...options, id: spec.id }))!;
 }

@@ -10,7 +10,9 @@ import { sha256OfBytes, type ResolvedBackbone } from './model-store.ts';
 
 /** Sidecar spec paths tried for `model.onnx`: `model.onnx.json`, then `model.json`. */
 export function sidecarPaths(path: string): string[] {
-  return [`${path}.json`, path.replace(/\.onnx$/i, '.json')].filter((p, i, all) => p !== path && all.indexOf(p) === i);
+  return [`${path}.json`, path.replace(/\.onnx$/i, '.json')].filter(
+    (p, i, all) => p !== path && all.indexOf(p) === i,
+  );
 }
 
 /** An id for a file's backbone: its name without extension, reduced to id characters. */
@@ -44,11 +46,18 @@ export async function loadOnnxFileBackbone(options: OnnxFileBackboneOptions): Pr
     try {
       json = JSON.parse(await readFile(sidecar, 'utf8'));
     } catch (cause) {
-      throw new HeadstartError('BACKBONE_INVALID', `${sidecar} is not valid JSON; expected the backbone spec of ${path}.`, { cause });
+      throw new HeadstartError(
+        'BACKBONE_INVALID',
+        `${sidecar} is not valid JSON; expected the backbone spec of ${path}.`,
+        { cause },
+      );
     }
     const spec = parseBackboneSpec(json, sidecar);
     if (sha256OfBytes(bytes) !== spec.sha256) {
-      throw new HeadstartError('BACKBONE_INVALID', `${sidecar} describes a different graph than ${path} (sha256 differs); remove or regenerate it.`);
+      throw new HeadstartError(
+        'BACKBONE_INVALID',
+        `${sidecar} describes a different graph than ${path} (sha256 differs); remove or regenerate it.`,
+      );
     }
     return { path, bytes, spec: { ...spec, ...(options.id ? { id: options.id } : {}) } };
   }

@@ -9,8 +9,7 @@ import { readKerasH5 } from './read-keras-h5.ts';
 
 /** Progress of a pull: bytes while downloading, then the conversion to ONNX. */
 export type PullProgress =
-  | { phase: 'download'; receivedBytes: number; totalBytes?: number }
-  | { phase: 'convert' };
+  { phase: 'download'; receivedBytes: number; totalBytes?: number } | { phase: 'convert' };
 
 export interface PullBackboneOptions extends StoreOptions {
   /** `vgg16` or `vgg19`. */
@@ -53,7 +52,13 @@ export async function pullBackbone(options: PullBackboneOptions): Promise<Backbo
     });
     options.onProgress?.({ phase: 'convert' });
     const layers = await readKerasH5({ path: dest });
-    const { bytes, spec } = buildVggFromKerasWeights({ layers, arch: id, normalization: 'caffe', source: 'imagenet', id });
+    const { bytes, spec } = buildVggFromKerasWeights({
+      layers,
+      arch: id,
+      normalization: 'caffe',
+      source: 'imagenet',
+      id,
+    });
     return await saveBackbone({ ...options, bytes, spec });
   } finally {
     await rm(dest, { force: true });

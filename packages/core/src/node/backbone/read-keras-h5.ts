@@ -46,7 +46,8 @@ function findDataset(group: Group, weightName: string): Dataset | undefined {
     for (const key of current.keys()) {
       const child = current.get(key);
       const path = child && 'path' in child ? String(child.path) : '';
-      if (isDataset(child) && (path.endsWith(`/${weightName}`) || key === weightName.split('/').pop())) return child;
+      if (isDataset(child) && (path.endsWith(`/${weightName}`) || key === weightName.split('/').pop()))
+        return child;
       if (isGroup(child)) pending.push(child);
     }
   }
@@ -58,7 +59,11 @@ function floatData(dataset: Dataset, label: string): { data: Float32Array; shape
   let data: Float32Array;
   if (value instanceof Float32Array) data = value;
   else if (value instanceof Float64Array) data = Float32Array.from(value);
-  else throw new HeadstartError('BACKBONE_INVALID', `${label} is not a float array (dtype ${String(dataset.dtype)}).`);
+  else
+    throw new HeadstartError(
+      'BACKBONE_INVALID',
+      `${label} is not a float array (dtype ${String(dataset.dtype)}).`,
+    );
   return { data, shape: dataset.shape ?? [data.length] };
 }
 
@@ -118,20 +123,28 @@ export async function readKerasH5(options: { path: string }): Promise<KerasLayer
   const { path } = options;
   if (!existsSync(path)) throw new HeadstartError('PATH_NOT_FOUND', `No such file: ${path}.`);
   if (!hasHdf5Signature(path)) {
-    throw new HeadstartError('BACKBONE_INVALID', `${path} is not an HDF5 file; expected Keras weights (.h5).`);
+    throw new HeadstartError(
+      'BACKBONE_INVALID',
+      `${path} is not an HDF5 file; expected Keras weights (.h5).`,
+    );
   }
   await h5wasm.ready;
   let file: H5File;
   try {
     file = new h5wasm.File(path, 'r');
   } catch (cause) {
-    throw new HeadstartError('BACKBONE_INVALID', `${path} could not be opened as HDF5 (${String(cause)}).`, { cause });
+    throw new HeadstartError('BACKBONE_INVALID', `${path} could not be opened as HDF5 (${String(cause)}).`, {
+      cause,
+    });
   }
   try {
     const nested = file.get('model_weights');
     const layers = readLayers(isGroup(nested) ? nested : file, path);
     if (layers.size === 0) {
-      throw new HeadstartError('BACKBONE_INVALID', `${path} holds no layer weights; expected a Keras weights file with weight_names attributes.`);
+      throw new HeadstartError(
+        'BACKBONE_INVALID',
+        `${path} holds no layer weights; expected a Keras weights file with weight_names attributes.`,
+      );
     }
     return layers;
   } finally {

@@ -19,7 +19,10 @@ beforeEach(() => {
 });
 afterEach(() => {
   rmSync(home, { recursive: true, force: true });
-  for (const [key, value] of [['HEADSTART_HOME', saved.home], ['HEADSTART_OFFLINE', saved.offline]] as const) {
+  for (const [key, value] of [
+    ['HEADSTART_HOME', saved.home],
+    ['HEADSTART_OFFLINE', saved.offline],
+  ] as const) {
     if (value === undefined) delete process.env[key];
     else process.env[key] = value;
   }
@@ -32,9 +35,16 @@ describe('resolveBackbone', () => {
   it('falls back to seeded random weights with a loud warning when offline (auto)', async () => {
     const warnings: string[] = [];
     const resolved = await resolveBackbone({ ref: 'vgg16', onWarning: (m) => warnings.push(m) });
-    expect(resolved.spec).toMatchObject({ id: 'vgg16-random-s42', weights: 'random', seed: 42, parameterCount: 14_714_688 });
+    expect(resolved.spec).toMatchObject({
+      id: 'vgg16-random-s42',
+      weights: 'random',
+      seed: 42,
+      parameterCount: 14_714_688,
+    });
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/^WARNING: ImageNet weights for vgg16 are not available \(offline: HEADSTART_OFFLINE=1\)\. Using RANDOM weights \(seed 42\)/);
+    expect(warnings[0]).toMatch(
+      /^WARNING: ImageNet weights for vgg16 are not available \(offline: HEADSTART_OFFLINE=1\)\. Using RANDOM weights \(seed 42\)/,
+    );
     expect(warnings[0]).toContain('headstart models pull vgg16');
     // The second time the stored random backbone is reused.
     const again = await resolveBackbone({ ref: 'vgg16', onWarning: () => undefined });
@@ -52,18 +62,28 @@ describe('resolveBackbone', () => {
         'ImageNet weights for vgg16 are not available (offline: HEADSTART_OFFLINE=1); run `headstart models pull vgg16` or `headstart models import <file>`.',
       );
     }
-    await expect(resolveBackbone({ ref: 'vgg16-micro' })).rejects.toThrow(/none are published for vgg16-micro/);
+    await expect(resolveBackbone({ ref: 'vgg16-micro' })).rejects.toThrow(
+      /none are published for vgg16-micro/,
+    );
     expect(await listBackbones()).toEqual([]);
   });
 
   it('reports a failed pull in the warning and leaves no download behind', async () => {
     const warnings: string[] = [];
-    const resolved = await resolveBackbone({ ref: 'vgg19-micro', seed: 5, onWarning: (m) => warnings.push(m) });
+    const resolved = await resolveBackbone({
+      ref: 'vgg19-micro',
+      seed: 5,
+      onWarning: (m) => warnings.push(m),
+    });
     expect(resolved.spec.id).toBe('vgg19-micro-random-s5');
-    await expect(resolveBackbone({ ref: 'vgg16', weights: 'imagenet', offline: false, fetchImpl: wrongFile })).rejects.toThrow(
+    await expect(
+      resolveBackbone({ ref: 'vgg16', weights: 'imagenet', offline: false, fetchImpl: wrongFile }),
+    ).rejects.toThrow(
       /the download failed: Downloaded https:\/\/storage\.googleapis\.com\/tensorflow\/keras-applications\/vgg16\/vgg16_weights_tf_dim_ordering_tf_kernels_notop\.h5 \(3 bytes\) has md5 \w+, expected 6d6bbae143d832006294945121d1f1fc/,
     );
-    await expect(pullBackbone({ id: 'vgg19', fetchImpl: wrongFile })).rejects.toMatchObject({ code: 'CHECKSUM_MISMATCH' });
+    await expect(pullBackbone({ id: 'vgg19', fetchImpl: wrongFile })).rejects.toMatchObject({
+      code: 'CHECKSUM_MISMATCH',
+    });
     await expect(pullBackbone({ id: 'vgg16-micro' })).rejects.toMatchObject({ code: 'WEIGHTS_UNAVAILABLE' });
     expect((await listBackbones()).map((b) => b.id)).toEqual(['vgg19-micro-random-s5']);
   });
@@ -81,8 +101,12 @@ describe('resolveBackbone', () => {
     expect(warnings).toEqual([]);
     const random = await resolveBackbone({ ref: 'vgg16-micro', weights: 'random', seed: 4 });
     expect(random.spec.id).toBe('vgg16-micro-random-s4');
-    await expect(resolveBackbone({ ref: 'vgg16-micro-random-s4', weights: 'imagenet' })).rejects.toMatchObject({ code: 'WEIGHTS_UNAVAILABLE' });
-    await expect(resolveBackbone({ ref: 'resnet50' })).rejects.toThrow(/Unknown backbone "resnet50"; use vgg11, .*a stored id \(vgg16-micro, vgg16-micro-random-s4\)/);
+    await expect(
+      resolveBackbone({ ref: 'vgg16-micro-random-s4', weights: 'imagenet' }),
+    ).rejects.toMatchObject({ code: 'WEIGHTS_UNAVAILABLE' });
+    await expect(resolveBackbone({ ref: 'resnet50' })).rejects.toThrow(
+      /Unknown backbone "resnet50"; use vgg11, .*a stored id \(vgg16-micro, vgg16-micro-random-s4\)/,
+    );
   });
 
   it('loads .onnx paths with a sidecar spec, or with --preprocess', async () => {
@@ -97,7 +121,13 @@ describe('resolveBackbone', () => {
       expect((error as Error).message).toContain('pass --preprocess caffe|torch');
     }
     const withPreprocess = await resolveBackbone({ ref: file, normalization: 'torch' });
-    expect(withPreprocess.spec).toMatchObject({ id: 'export', normalization: 'torch', weights: 'imagenet', inputName: 'input', outputName: 'features' });
+    expect(withPreprocess.spec).toMatchObject({
+      id: 'export',
+      normalization: 'torch',
+      weights: 'imagenet',
+      inputName: 'input',
+      outputName: 'features',
+    });
     expect(withPreprocess.path).toBe(file);
 
     const sidecarFile = join(home, 'built.onnx');
@@ -108,6 +138,8 @@ describe('resolveBackbone', () => {
     expect(withSidecar.bytes).toEqual(built.bytes);
     writeFileSync(`${sidecarFile}.json`, JSON.stringify({ ...built.spec, sha256: 'a'.repeat(64) }));
     await expect(resolveBackbone({ ref: sidecarFile })).rejects.toThrow(/describes a different graph/);
-    await expect(resolveBackbone({ ref: join(home, 'none.onnx') })).rejects.toMatchObject({ code: 'PATH_NOT_FOUND' });
+    await expect(resolveBackbone({ ref: join(home, 'none.onnx') })).rejects.toMatchObject({
+      code: 'PATH_NOT_FOUND',
+    });
   });
 });

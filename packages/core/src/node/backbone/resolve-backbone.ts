@@ -1,10 +1,22 @@
 import { buildVggOnnx } from '../../backbone/build-vgg-onnx.ts';
 import type { NormalizationMode } from '../../backbone/preprocess-spec.ts';
-import { VGG_ARCHITECTURE_IDS, backboneId, getVggArchitecture, isVggArchitectureId } from '../../backbone/vgg-architectures.ts';
+import {
+  VGG_ARCHITECTURE_IDS,
+  backboneId,
+  getVggArchitecture,
+  isVggArchitectureId,
+} from '../../backbone/vgg-architectures.ts';
 import { HeadstartError, formatChoices } from '../../errors.ts';
 import type { FetchImpl } from './download.ts';
 import { PULLABLE_BACKBONES, isPullable } from './keras-sources.ts';
-import { findBackbone, listBackbones, loadBackbone, saveBackbone, type ResolvedBackbone, type StoreOptions } from './model-store.ts';
+import {
+  findBackbone,
+  listBackbones,
+  loadBackbone,
+  saveBackbone,
+  type ResolvedBackbone,
+  type StoreOptions,
+} from './model-store.ts';
 import { loadOnnxFileBackbone } from './onnx-file-backbone.ts';
 import { pullBackbone, type PullProgress } from './pull-backbone.ts';
 
@@ -15,9 +27,14 @@ export const DEFAULT_BACKBONE_SEED = 42;
  * Builds seeded random (He-normal) weights for `arch` and stores them as `<arch>-random-s<seed>`. The
  * result is the same for the same arch and seed on every machine.
  */
-export async function buildBackbone(options: StoreOptions & { arch: string; seed?: number }): Promise<ResolvedBackbone> {
+export async function buildBackbone(
+  options: StoreOptions & { arch: string; seed?: number },
+): Promise<ResolvedBackbone> {
   const seed = options.seed ?? DEFAULT_BACKBONE_SEED;
-  const { bytes, spec } = buildVggOnnx({ arch: getVggArchitecture(options.arch), weights: { kind: 'random', seed } });
+  const { bytes, spec } = buildVggOnnx({
+    arch: getVggArchitecture(options.arch),
+    weights: { kind: 'random', seed },
+  });
   const info = await saveBackbone({ ...options, bytes, spec });
   return { path: info.onnxPath, bytes, spec };
 }
@@ -58,7 +75,8 @@ async function randomBackbone(options: ResolveBackboneOptions, arch: string): Pr
 /** Why ImageNet weights for `ref` cannot be had, after trying to pull them where that is possible. */
 async function tryPull(options: ResolveBackboneOptions): Promise<string | undefined> {
   const { ref } = options;
-  if (!isPullable(ref)) return `none are published for ${ref} (only for ${formatChoices(PULLABLE_BACKBONES)})`;
+  if (!isPullable(ref))
+    return `none are published for ${ref} (only for ${formatChoices(PULLABLE_BACKBONES)})`;
   const offline = options.offline ?? process.env.HEADSTART_OFFLINE === '1';
   if (offline) return 'offline: HEADSTART_OFFLINE=1';
   try {
@@ -71,7 +89,7 @@ async function tryPull(options: ResolveBackboneOptions): Promise<string | undefi
     });
     return undefined;
   } catch (error) {
-    return `the download failed: ${(error as Error).message}`;
+    return `the download failed: ${(error as Error).message.replace(/\.+$/, '')}`;
   }
 }
 
@@ -94,7 +112,10 @@ export async function resolveBackbone(options: ResolveBackboneOptions): Promise<
   const stored = await findBackbone({ ...options, id: ref });
   if (stored) {
     if (weights !== 'auto' && stored.weights !== weights) {
-      throw new HeadstartError('WEIGHTS_UNAVAILABLE', `Stored backbone "${ref}" has ${stored.weights} weights, not ${weights}.`);
+      throw new HeadstartError(
+        'WEIGHTS_UNAVAILABLE',
+        `Stored backbone "${ref}" has ${stored.weights} weights, not ${weights}.`,
+      );
     }
     return loadBackbone({ ...options, id: ref });
   }
@@ -109,7 +130,10 @@ export async function resolveBackbone(options: ResolveBackboneOptions): Promise<
   if (reason === undefined) return loadBackbone({ ...options, id: ref });
   const advice = `run \`headstart models pull ${isPullable(ref) ? ref : 'vgg16'}\` or \`headstart models import <file>\``;
   if (weights === 'imagenet' || !options.onWarning) {
-    throw new HeadstartError('WEIGHTS_UNAVAILABLE', `ImageNet weights for ${ref} are not available (${reason}); ${advice}.`);
+    throw new HeadstartError(
+      'WEIGHTS_UNAVAILABLE',
+      `ImageNet weights for ${ref} are not available (${reason}); ${advice}.`,
+    );
   }
   const seed = options.seed ?? DEFAULT_BACKBONE_SEED;
   options.onWarning(

@@ -61,7 +61,11 @@ describe('openCsvDataset', () => {
       code: 'DATASET_INVALID',
       message: 'CSV "labels.csv" line 3 has label "cow"; allowed labels are cat or dog.',
     });
-    expect((await openCsvDataset({ csvPath, labels: ['cat', 'cow', 'dog'] })).labels).toEqual(['cat', 'cow', 'dog']);
+    expect((await openCsvDataset({ csvPath, labels: ['cat', 'cow', 'dog'] })).labels).toEqual([
+      'cat',
+      'cow',
+      'dog',
+    ]);
   });
 
   test('duplicates are skipped; conflicting labels, one class and empty CSVs are errors', async () => {
@@ -72,12 +76,21 @@ describe('openCsvDataset', () => {
       { id: join(root, 'a.png'), reason: 'line 3: listed again (first on line 1)' },
     ]);
     await writeFile(csvPath, 'a.png,cat\nb.png,dog\na.png,dog\n');
-    await expect(openCsvDataset({ csvPath })).rejects.toThrow('lists "a.png" as "cat" on line 1 and as "dog" on line 3');
+    await expect(openCsvDataset({ csvPath })).rejects.toThrow(
+      'lists "a.png" as "cat" on line 1 and as "dog" on line 3',
+    );
     await writeFile(csvPath, 'a.png,cat\nb.png,cat\n');
-    await expect(openCsvDataset({ csvPath })).rejects.toMatchObject({ code: 'DATASET_TOO_SMALL', message: expect.stringContaining('1 class "cat"') });
+    await expect(openCsvDataset({ csvPath })).rejects.toMatchObject({
+      code: 'DATASET_TOO_SMALL',
+      message: expect.stringContaining('1 class "cat"'),
+    });
     await writeFile(csvPath, 'filename,label\n');
     await expect(openCsvDataset({ csvPath })).rejects.toMatchObject({ code: 'DATASET_INVALID' });
-    await expect(openCsvDataset({ csvPath: join(root, 'nope.csv') })).rejects.toMatchObject({ code: 'PATH_NOT_FOUND' });
-    await expect(openCsvDataset({ csvPath, imagesDir: join(root, 'nope') })).rejects.toMatchObject({ code: 'PATH_NOT_FOUND' });
+    await expect(openCsvDataset({ csvPath: join(root, 'nope.csv') })).rejects.toMatchObject({
+      code: 'PATH_NOT_FOUND',
+    });
+    await expect(openCsvDataset({ csvPath, imagesDir: join(root, 'nope') })).rejects.toMatchObject({
+      code: 'PATH_NOT_FOUND',
+    });
   });
 });

@@ -33,17 +33,26 @@ function defaultImagesDir(csvDir: string, first: CsvLabelRow): string {
  * DATASET_INVALID error naming the file and the line (skipped and listed when `strict` is false); a file
  * listed twice with the same label is skipped, with different labels it is an error.
  */
-export async function openCsvDataset({ csvPath, imagesDir, strict = true, labels: allowed }: OpenCsvDatasetOptions): Promise<Dataset> {
+export async function openCsvDataset({
+  csvPath,
+  imagesDir,
+  strict = true,
+  labels: allowed,
+}: OpenCsvDatasetOptions): Promise<Dataset> {
   const csvFile = resolve(csvPath);
   const kind = await pathKind(csvFile);
   if (kind !== 'file') {
-    throw new HeadstartError('PATH_NOT_FOUND', `CSV file "${csvFile}" ${kind === undefined ? 'does not exist' : 'is not a file'}.`);
+    throw new HeadstartError(
+      'PATH_NOT_FOUND',
+      `CSV file "${csvFile}" ${kind === undefined ? 'does not exist' : 'is not a file'}.`,
+    );
   }
   if (imagesDir !== undefined) await requireDirectory(resolve(imagesDir), 'Images folder');
   const name = basename(csvFile);
   const rows = parseCsvLabels({ text: await readFile(csvFile, 'utf8'), name });
   const first = rows[0];
-  if (first === undefined) throw new HeadstartError('DATASET_INVALID', `CSV "${csvFile}" lists no images; add filename,label rows.`);
+  if (first === undefined)
+    throw new HeadstartError('DATASET_INVALID', `CSV "${csvFile}" lists no images; add filename,label rows.`);
   const base = imagesDir !== undefined ? resolve(imagesDir) : defaultImagesDir(dirname(csvFile), first);
 
   const samples: DatasetSample[] = [];
@@ -71,7 +80,10 @@ export async function openCsvDataset({ csvPath, imagesDir, strict = true, labels
     seen.set(path, row);
     if (!isFile(path)) {
       if (strict) {
-        throw new HeadstartError('DATASET_INVALID', `CSV "${name}" line ${row.line}: image "${row.file}" not found in "${base}".`);
+        throw new HeadstartError(
+          'DATASET_INVALID',
+          `CSV "${name}" line ${row.line}: image "${row.file}" not found in "${base}".`,
+        );
       }
       skipped.push({ id: path, reason: `line ${row.line}: file not found` });
       continue;

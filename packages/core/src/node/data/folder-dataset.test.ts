@@ -46,7 +46,8 @@ describe('openFolderDataset', () => {
     expect(dataset.source).toBe(`folder:${root}`);
     const content = await dataset.samples[0]!.read();
     expect(content.kind).toBe('encoded');
-    if (content.kind === 'encoded') expect(Buffer.from(content.bytes)).toEqual(await readFile(join(root, 'cats', 'a.PNG')));
+    if (content.kind === 'encoded')
+      expect(Buffer.from(content.bytes)).toEqual(await readFile(join(root, 'cats', 'a.PNG')));
   });
 
   test('an empty class folder is DATASET_INVALID naming it', async () => {
@@ -83,7 +84,9 @@ describe('openFolderDataset', () => {
   });
 
   test('missing folders and folders without class folders are reported', async () => {
-    await expect(openFolderDataset({ dir: join(root, 'nope') })).rejects.toMatchObject({ code: 'PATH_NOT_FOUND' });
+    await expect(openFolderDataset({ dir: join(root, 'nope') })).rejects.toMatchObject({
+      code: 'PATH_NOT_FOUND',
+    });
     await image(join(root, 'a.png'));
     await expect(openFolderDataset({ dir: root })).rejects.toMatchObject({
       code: 'DATASET_INVALID',

@@ -2,7 +2,14 @@ import { readdir } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { sortLabels, type Dataset, type DatasetSample } from '../../data/dataset.ts';
 import { HeadstartError, formatChoices } from '../../errors.ts';
-import { IMAGE_EXTENSIONS, compareNames, fileSample, isImageFile, pathKind, requireDirectory } from './image-files.ts';
+import {
+  IMAGE_EXTENSIONS,
+  compareNames,
+  fileSample,
+  isImageFile,
+  pathKind,
+  requireDirectory,
+} from './image-files.ts';
 
 export interface OpenFolderDatasetOptions {
   /** A folder with one sub-folder per class, or `train/` and `test/` (or `val/`) folders that each have them. */
@@ -17,7 +24,9 @@ async function listEntries(dir: string): Promise<{ dirs: string[]; files: string
   const dirs: string[] = [];
   const files: string[] = [];
   for (const entry of entries) {
-    const isDir = entry.isDirectory() || (entry.isSymbolicLink() && (await pathKind(join(dir, entry.name))) === 'directory');
+    const isDir =
+      entry.isDirectory() ||
+      (entry.isSymbolicLink() && (await pathKind(join(dir, entry.name))) === 'directory');
     (isDir ? dirs : files).push(entry.name);
   }
   return { dirs: dirs.sort(compareNames), files: files.sort(compareNames) };

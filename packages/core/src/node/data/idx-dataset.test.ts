@@ -46,7 +46,10 @@ describe('openIdxDataset', () => {
     expect(dataset.samples[2]!.id).toBe('digits#train-2');
     expect(dataset.test?.map((s) => s.id)).toEqual(['digits#test-0', 'digits#test-1', 'digits#test-2']);
     const content = await dataset.samples[2]!.read();
-    expect(content).toEqual({ kind: 'pixels', image: { width: 2, height: 2, data: new Uint8Array(12).fill(20) } });
+    expect(content).toEqual({
+      kind: 'pixels',
+      image: { width: 2, height: 2, data: new Uint8Array(12).fill(20) },
+    });
   });
 
   test('uncompressed files work, and a folder named like Fashion-MNIST gets its class names', async () => {
@@ -63,11 +66,19 @@ describe('openIdxDataset', () => {
   test('mismatched counts, missing halves and corrupt gzip are DATASET_INVALID', async () => {
     await writePart(root, 'train', [0, 1], false);
     await writeFile(join(root, 'train-labels-idx1-ubyte'), idx(0x801, [3], [0, 1, 1]));
-    await expect(openIdxDataset({ dir: root })).rejects.toThrow(/holds 2 images but "train-labels-idx1-ubyte" holds 3 labels/);
+    await expect(openIdxDataset({ dir: root })).rejects.toThrow(
+      /holds 2 images but "train-labels-idx1-ubyte" holds 3 labels/,
+    );
     await rm(join(root, 'train-labels-idx1-ubyte'));
-    await expect(openIdxDataset({ dir: root })).rejects.toMatchObject({ code: 'DATASET_INVALID', message: expect.stringContaining('lacks train-labels-idx1-ubyte') });
+    await expect(openIdxDataset({ dir: root })).rejects.toMatchObject({
+      code: 'DATASET_INVALID',
+      message: expect.stringContaining('lacks train-labels-idx1-ubyte'),
+    });
     await writeFile(join(root, 'train-labels-idx1-ubyte.gz'), 'not gzip');
-    await expect(openIdxDataset({ dir: root })).rejects.toMatchObject({ code: 'DATASET_INVALID', message: expect.stringContaining('Cannot decompress') });
+    await expect(openIdxDataset({ dir: root })).rejects.toMatchObject({
+      code: 'DATASET_INVALID',
+      message: expect.stringContaining('Cannot decompress'),
+    });
   });
 
   test.skipIf(!existsSync(join(FASHION_MNIST_DIR, 'train-images-idx3-ubyte.gz')))(
@@ -77,7 +88,9 @@ describe('openIdxDataset', () => {
       expect(dataset.samples.length).toBe(60_000);
       expect(dataset.test?.length).toBe(10_000);
       expect(dataset.labels).toEqual([...FASHION_MNIST_LABELS].sort());
-      expect(Object.values(classCounts(dataset.samples.map((s) => s.label)))).toEqual(new Array(10).fill(6000));
+      expect(Object.values(classCounts(dataset.samples.map((s) => s.label)))).toEqual(
+        new Array(10).fill(6000),
+      );
       expect(Object.values(classCounts(dataset.test!.map((s) => s.label)))).toEqual(new Array(10).fill(1000));
       // The first training images are an ankle boot and a T-shirt.
       expect(dataset.samples.slice(0, 2).map((s) => s.label)).toEqual(['Ankle boot', 'T-shirt/top']);

@@ -12,14 +12,25 @@ const gunzipAsync = promisify(gunzip);
 
 /** Fashion-MNIST's class names, by label value. */
 export const FASHION_MNIST_LABELS = [
-  'T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot',
+  'T-shirt/top',
+  'Trouser',
+  'Pullover',
+  'Dress',
+  'Coat',
+  'Sandal',
+  'Shirt',
+  'Sneaker',
+  'Bag',
+  'Ankle boot',
 ];
 
 /** `train-images-idx3-ubyte`, `t10k-labels.idx1-ubyte.gz`, …: part, kind, optional gzip. */
 const IDX_NAME = /^(train|t10k)-(images|labels)[-.]idx[13]-ubyte(\.gz)?$/;
 
 /** The IDX files of a folder, by `<part>-<kind>`, e.g. `train-images`. */
-export type IdxFiles = Partial<Record<'train-images' | 'train-labels' | 't10k-images' | 't10k-labels', string>>;
+export type IdxFiles = Partial<
+  Record<'train-images' | 'train-labels' | 't10k-images' | 't10k-labels', string>
+>;
 
 /** Finds MNIST-style IDX files in `dir` (an uncompressed file wins over its `.gz`). */
 export async function findIdxFiles(dir: string): Promise<IdxFiles> {
@@ -38,7 +49,9 @@ async function readMaybeGzipped(path: string): Promise<Uint8Array> {
   try {
     return await gunzipAsync(raw);
   } catch (error) {
-    throw new HeadstartError('DATASET_INVALID', `Cannot decompress "${path}": ${(error as Error).message}.`, { cause: error });
+    throw new HeadstartError('DATASET_INVALID', `Cannot decompress "${path}": ${(error as Error).message}.`, {
+      cause: error,
+    });
   }
 }
 
@@ -69,7 +82,11 @@ async function readPart(
     }
     // Views into the one decompressed buffer; pixels are expanded to RGB only when a sample is read.
     const gray = pixels.subarray(i * size, (i + 1) * size);
-    samples[i] = { id: `${dataset}#${part}-${i}`, label, read: async () => ({ kind: 'pixels', image: grayToRgb(cols, rows, gray) }) };
+    samples[i] = {
+      id: `${dataset}#${part}-${i}`,
+      label,
+      read: async () => ({ kind: 'pixels', image: grayToRgb(cols, rows, gray) }),
+    };
   }
   return samples;
 }
@@ -99,7 +116,10 @@ export async function openIdxDataset({ dir, labelNames }: OpenIdxDatasetOptions)
   const samples = await readPart(name, 'train', trainImages, trainLabels, names);
   const labels = sortLabels(samples.map((s) => s.label));
   if (labels.length < 2) {
-    throw new HeadstartError('DATASET_TOO_SMALL', `Found ${labels.length} class in "${trainLabels}"; need at least 2.`);
+    throw new HeadstartError(
+      'DATASET_TOO_SMALL',
+      `Found ${labels.length} class in "${trainLabels}"; need at least 2.`,
+    );
   }
   const dataset: Dataset = { name, labels, samples, skipped: [], source: `idx:${root}` };
   const testImages = files['t10k-images'];
@@ -114,7 +134,10 @@ export async function openIdxDataset({ dir, labelNames }: OpenIdxDatasetOptions)
     dataset.test = await readPart(name, 'test', testImages, testLabels, names);
     const unknown = sortLabels(dataset.test.map((s) => s.label)).filter((l) => !labels.includes(l));
     if (unknown.length > 0) {
-      throw new HeadstartError('DATASET_INVALID', `"${testLabels}" has labels ${unknown.join(', ')} that the training set lacks.`);
+      throw new HeadstartError(
+        'DATASET_INVALID',
+        `"${testLabels}" has labels ${unknown.join(', ')} that the training set lacks.`,
+      );
     }
   }
   return dataset;

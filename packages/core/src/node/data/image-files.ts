@@ -43,5 +43,6 @@ export async function pathKind(path: string): Promise<'file' | 'directory' | 'ot
 export async function requireDirectory(path: string, what: string): Promise<void> {
   const kind = await pathKind(path);
   if (kind === undefined) throw new HeadstartError('PATH_NOT_FOUND', `${what} "${path}" does not exist.`);
-  if (kind !== 'directory') throw new HeadstartError('PATH_NOT_FOUND', `${what} "${path}" is not a directory.`);
+  if (kind !== 'directory')
+    throw new HeadstartError('PATH_NOT_FOUND', `${what} "${path}" is not a directory.`);
 }

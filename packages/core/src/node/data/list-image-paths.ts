@@ -10,7 +10,9 @@ import { compareNames, isImageFile, pathKind } from './image-files.ts';
 export async function listImagePaths(options: { paths: readonly string[] }): Promise<string[]> {
   const out: string[] = [];
   const walk = async (dir: string): Promise<void> => {
-    const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => compareNames(a.name, b.name));
+    const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
+      compareNames(a.name, b.name),
+    );
     for (const entry of entries) {
       if (entry.name.startsWith('.')) continue;
       const full = join(dir, entry.name);

@@ -11,7 +11,16 @@ describe('openMnistBuiltin', () => {
     expect(dataset.samples.length).toBe(10_000);
     expect(dataset.test).toBeUndefined();
     expect(classCounts(dataset.samples.map((s) => s.label))).toEqual({
-      0: 1001, 1: 1127, 2: 991, 3: 1032, 4: 980, 5: 863, 6: 1014, 7: 1070, 8: 944, 9: 978,
+      0: 1001,
+      1: 1127,
+      2: 991,
+      3: 1032,
+      4: 980,
+      5: 863,
+      6: 1014,
+      7: 1070,
+      8: 944,
+      9: 978,
     });
     expect(dataset.samples.slice(0, 2).map((s) => s.id)).toEqual(['mnist#0-0', 'mnist#0-1']);
     expect(dataset.samples[1001]!.id).toBe('mnist#1-0');

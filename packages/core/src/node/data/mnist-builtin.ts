@@ -20,7 +20,10 @@ async function readDigit(dir: string, digit: string): Promise<Uint8Array> {
   const parsed = JSON.parse(await readFile(path, 'utf8')) as { data?: unknown };
   const values = parsed.data;
   if (!Array.isArray(values) || values.length % PIXELS !== 0) {
-    throw new HeadstartError('DATASET_INVALID', `"${path}" does not hold 28×28 digit images as { data: number[] }.`);
+    throw new HeadstartError(
+      'DATASET_INVALID',
+      `"${path}" does not hold 28×28 digit images as { data: number[] }.`,
+    );
   }
   const out = new Uint8Array(values.length);
   for (let i = 0; i < values.length; i++) out[i] = Math.round((values[i] as number) * 255);

@@ -32,7 +32,9 @@ describe('openDataset', () => {
   });
 
   test('fashion-mnist without the Debian package names the package to install', async () => {
-    await expect(openDataset({ ref: 'fashion-mnist', fashionMnistDir: join(root, 'none') })).rejects.toMatchObject({
+    await expect(
+      openDataset({ ref: 'fashion-mnist', fashionMnistDir: join(root, 'none') }),
+    ).rejects.toMatchObject({
       code: 'PATH_NOT_FOUND',
       message: expect.stringContaining('apt-get install dataset-fashion-mnist'),
     });
@@ -41,7 +43,9 @@ describe('openDataset', () => {
   test('dispatches on what the path holds', async () => {
     await touch(join(root, 'classes', 'a', '1.png'));
     await touch(join(root, 'classes', 'b', '1.jpg'));
-    expect((await openDataset({ ref: join(root, 'classes') })).source).toBe(`folder:${join(root, 'classes')}`);
+    expect((await openDataset({ ref: join(root, 'classes') })).source).toBe(
+      `folder:${join(root, 'classes')}`,
+    );
 
     await mkdir(join(root, 'idx'));
     await writeFile(join(root, 'idx', 'train-images-idx3-ubyte'), idx(0x803, [2, 1, 1], [5, 6]));
@@ -61,9 +65,15 @@ describe('openDataset', () => {
   test('passes CSV options through and checks allowed labels for every kind', async () => {
     await touch(join(root, 'p.png'));
     await writeFile(join(root, 'data.csv'), 'p.png,yes\ngone.png,no\nmissing.png,yes\n');
-    await expect(openDataset({ ref: join(root, 'data.csv') })).rejects.toMatchObject({ code: 'DATASET_INVALID' });
-    await expect(openDataset({ ref: join(root, 'data.csv'), strict: false })).rejects.toMatchObject({ code: 'DATASET_TOO_SMALL' });
-    await expect(openDataset({ ref: 'mnist', labels: ['0', '1'] })).rejects.toThrow(/has label "2", "3", .* or "9"; allowed labels are 0 or 1/);
+    await expect(openDataset({ ref: join(root, 'data.csv') })).rejects.toMatchObject({
+      code: 'DATASET_INVALID',
+    });
+    await expect(openDataset({ ref: join(root, 'data.csv'), strict: false })).rejects.toMatchObject({
+      code: 'DATASET_TOO_SMALL',
+    });
+    await expect(openDataset({ ref: 'mnist', labels: ['0', '1'] })).rejects.toThrow(
+      /has label "2", "3", .* or "9"; allowed labels are 0 or 1/,
+    );
   });
 
   test('missing paths and unrecognised layouts say what is accepted', async () => {
@@ -77,6 +87,8 @@ describe('openDataset', () => {
       message: expect.stringContaining('use one sub-folder per class, train/ and test/ folders'),
     });
     await writeFile(join(root, 'notes.txt'), 'hi');
-    await expect(openDataset({ ref: join(root, 'notes.txt') })).rejects.toMatchObject({ code: 'DATASET_INVALID' });
+    await expect(openDataset({ ref: join(root, 'notes.txt') })).rejects.toMatchObject({
+      code: 'DATASET_INVALID',
+    });
   });
 });

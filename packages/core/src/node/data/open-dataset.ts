@@ -36,20 +36,34 @@ async function openDirectory(dir: string, options: OpenDatasetOptions): Promise<
   const visible = entries.filter((e) => !e.name.startsWith('.'));
   const subfolders: string[] = [];
   for (const e of visible) {
-    if (e.isDirectory() || (e.isSymbolicLink() && (await pathKind(join(dir, e.name))) === 'directory')) subfolders.push(e.name);
+    if (e.isDirectory() || (e.isSymbolicLink() && (await pathKind(join(dir, e.name))) === 'directory'))
+      subfolders.push(e.name);
   }
-  const csvs = visible.filter((e) => e.isFile() && extname(e.name).toLowerCase() === '.csv').map((e) => e.name);
+  const csvs = visible
+    .filter((e) => e.isFile() && extname(e.name).toLowerCase() === '.csv')
+    .map((e) => e.name);
   const onlyImagesFolder = subfolders.every((name) => name === 'images');
   if (csvs.length === 1 && onlyImagesFolder) {
     return openCsvDataset({ ...csvOptions(options), csvPath: join(dir, csvs[0] as string) });
   }
   if (subfolders.length > 0) return openFolderDataset({ dir });
-  const found = csvs.length > 1 ? ` It holds ${csvs.length} CSV files (${csvs.sort(compareNames).join(', ')}); name one.` : '';
+  const found =
+    csvs.length > 1
+      ? ` It holds ${csvs.length} CSV files (${csvs.sort(compareNames).join(', ')}); name one.`
+      : '';
   throw new HeadstartError('DATASET_INVALID', `"${dir}" is not a dataset folder; use ${LAYOUTS}.${found}`);
 }
 
-function csvOptions({ strict, imagesDir, labels }: OpenDatasetOptions): { strict?: boolean; imagesDir?: string; labels?: readonly string[] } {
-  return { ...(strict !== undefined && { strict }), ...(imagesDir !== undefined && { imagesDir }), ...(labels !== undefined && { labels }) };
+function csvOptions({ strict, imagesDir, labels }: OpenDatasetOptions): {
+  strict?: boolean;
+  imagesDir?: string;
+  labels?: readonly string[];
+} {
+  return {
+    ...(strict !== undefined && { strict }),
+    ...(imagesDir !== undefined && { imagesDir }),
+    ...(labels !== undefined && { labels }),
+  };
 }
 
 function checkAllowedLabels(dataset: Dataset, allowed: readonly string[] | undefined): Dataset {
@@ -87,9 +101,16 @@ export async function openDataset(options: OpenDatasetOptions): Promise<Dataset>
   const path = resolve(ref);
   const kind = await pathKind(path);
   if (kind === undefined) {
-    throw new HeadstartError('PATH_NOT_FOUND', `Dataset "${ref}" not found: no such file or folder "${path}"; or use mnist or fashion-mnist.`);
+    throw new HeadstartError(
+      'PATH_NOT_FOUND',
+      `Dataset "${ref}" not found: no such file or folder "${path}"; or use mnist or fashion-mnist.`,
+    );
   }
   if (kind === 'directory') return checkAllowedLabels(await openDirectory(path, options), labels);
-  if (extname(path).toLowerCase() === '.csv') return openCsvDataset({ ...csvOptions(options), csvPath: path });
-  throw new HeadstartError('DATASET_INVALID', `"${path}" is not a dataset; use mnist, fashion-mnist, ${LAYOUTS}.`);
+  if (extname(path).toLowerCase() === '.csv')
+    return openCsvDataset({ ...csvOptions(options), csvPath: path });
+  throw new HeadstartError(
+    'DATASET_INVALID',
+    `"${path}" is not a dataset; use mnist, fashion-mnist, ${LAYOUTS}.`,
+  );
 }

@@ -24,7 +24,10 @@ function cudaProviderPresent(): boolean {
   const require = createRequire(import.meta.url);
   const root = dirname(require.resolve('onnxruntime-node/package.json'));
   const dir = join(root, 'bin', 'napi-v6', process.platform, process.arch);
-  return existsSync(join(dir, 'libonnxruntime_providers_cuda.so')) || existsSync(join(dir, 'onnxruntime_providers_cuda.dll'));
+  return (
+    existsSync(join(dir, 'libonnxruntime_providers_cuda.so')) ||
+    existsSync(join(dir, 'onnxruntime_providers_cuda.dll'))
+  );
 }
 
 function providersFor(device: Device): string[] {
@@ -77,9 +80,13 @@ export async function createOrtSession(options: OrtSessionOptions): Promise<Back
   } catch (error) {
     const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0]?.slice(0, 300);
     if (device !== 'cpu') {
-      throw new HeadstartError('DEVICE_UNAVAILABLE', `--device ${device} could not start: ${reason}`, { cause: error });
+      throw new HeadstartError('DEVICE_UNAVAILABLE', `--device ${device} could not start: ${reason}`, {
+        cause: error,
+      });
     }
-    throw new HeadstartError('BACKBONE_INVALID', `ONNX Runtime could not load the backbone: ${reason}`, { cause: error });
+    throw new HeadstartError('BACKBONE_INVALID', `ONNX Runtime could not load the backbone: ${reason}`, {
+      cause: error,
+    });
   }
   const inputName = options.inputName ?? session.inputNames[0] ?? 'input';
   const outputName = options.outputName ?? session.outputNames[0] ?? 'features';
@@ -89,7 +96,8 @@ export async function createOrtSession(options: OrtSessionOptions): Promise<Back
       const feeds = { [inputName]: new ort.Tensor('float32', input, dims as number[]) };
       const result = await session.run(feeds, [outputName]);
       const out = result[outputName];
-      if (!out) throw new HeadstartError('BACKBONE_IO_MISMATCH', `The backbone returned no "${outputName}" output.`);
+      if (!out)
+        throw new HeadstartError('BACKBONE_IO_MISMATCH', `The backbone returned no "${outputName}" output.`);
       const data = out.data as Float32Array;
       const dimsOut = [...out.dims];
       out.dispose();

@@ -50,7 +50,9 @@ describe('onnxruntime-node sessions', () => {
   it('fails clearly for a CUDA device without its provider, never running on the CPU instead', async () => {
     await expect(createWorkerSession({ model: micro.bytes, device: 'cuda' })).rejects.toMatchObject({
       code: 'DEVICE_UNAVAILABLE',
-      message: expect.stringMatching(/--device cuda: .*CUDA execution provider is not installed; run `pnpm setup:cuda`/),
+      message: expect.stringMatching(
+        /--device cuda: .*CUDA execution provider is not installed; run `pnpm setup:cuda`/,
+      ),
     });
   });
 
@@ -60,7 +62,10 @@ describe('onnxruntime-node sessions', () => {
       expect(session.executionProvider).toBe('webgpu');
       await session.dispose();
     } catch (error) {
-      expect(error).toMatchObject({ code: 'DEVICE_UNAVAILABLE', message: expect.stringMatching(/^--device webgpu could not start: /) });
+      expect(error).toMatchObject({
+        code: 'DEVICE_UNAVAILABLE',
+        message: expect.stringMatching(/^--device webgpu could not start: /),
+      });
     }
   });
 });

@@ -15,11 +15,15 @@ type Reply =
  */
 export async function createWorkerSession(options: OrtSessionOptions): Promise<BackboneSession> {
   const model = typeof options.model === 'string' ? options.model : options.model.slice();
-  const worker = spawnWorker({ module: new URL('./ort-worker.ts', import.meta.url), data: { ...options, model } });
+  const worker = spawnWorker({
+    module: new URL('./ort-worker.ts', import.meta.url),
+    data: { ...options, model },
+  });
   const pending = new Map<number, { resolve: (o: BackboneOutput) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   let failure: Error | undefined;
-  const toError = (e: { code: string; message: string }) => new HeadstartError(e.code as ErrorCode, e.message);
+  const toError = (e: { code: string; message: string }) =>
+    new HeadstartError(e.code as ErrorCode, e.message);
 
   const ready = new Promise<string>((resolve, reject) => {
     worker.on('message', (reply: Reply) => {
@@ -35,7 +39,9 @@ export async function createWorkerSession(options: OrtSessionOptions): Promise<B
       else if ('data' in reply) waiter.resolve({ data: reply.data, dims: reply.dims });
     });
     worker.on('error', (error) => {
-      failure = new HeadstartError('INTERNAL', `The backbone worker failed: ${error.message}`, { cause: error });
+      failure = new HeadstartError('INTERNAL', `The backbone worker failed: ${error.message}`, {
+        cause: error,
+      });
       reject(failure);
       for (const waiter of pending.values()) waiter.reject(failure);
       pending.clear();
@@ -58,7 +64,8 @@ export async function createWorkerSession(options: OrtSessionOptions): Promise<B
       return new Promise<BackboneOutput>((resolve, reject) => {
         pending.set(id, { resolve, reject });
         worker.ref();
-        const owned = input.byteOffset === 0 && input.byteLength === input.buffer.byteLength ? input : input.slice();
+        const owned =
+          input.byteOffset === 0 && input.byteLength === input.buffer.byteLength ? input : input.slice();
         worker.postMessage({ id, input: owned, dims: [...dims] }, [owned.buffer as ArrayBuffer]);
       }).finally(() => {
         if (pending.size === 0) worker.unref();

@@ -19,10 +19,14 @@ export async function runOnnxGraph(options: {
   outputs?: readonly string[];
 }): Promise<Record<string, GraphOutput>> {
   ort.env.logLevel = 'fatal';
-  const session = await ort.InferenceSession.create(options.bytes, { intraOpNumThreads: 1, logSeverityLevel: 4 });
+  const session = await ort.InferenceSession.create(options.bytes, {
+    intraOpNumThreads: 1,
+    logSeverityLevel: 4,
+  });
   try {
     const feeds: Record<string, ort.Tensor> = {};
-    for (const [name, feed] of Object.entries(options.feeds)) feeds[name] = new ort.Tensor('float32', feed.data, [...feed.dims]);
+    for (const [name, feed] of Object.entries(options.feeds))
+      feeds[name] = new ort.Tensor('float32', feed.data, [...feed.dims]);
     const names = options.outputs ? [...options.outputs] : [...session.outputNames];
     const results = await session.run(feeds, names);
     const out: Record<string, GraphOutput> = {};

@@ -49,30 +49,47 @@ describe('createSharpDecoder', () => {
   });
 
   test('decodes JPEG and applies its EXIF orientation', async () => {
-    const wide = sharp({ create: { width: 16, height: 8, channels: 3, background: { r: 200, g: 40, b: 90 } } });
+    const wide = sharp({
+      create: { width: 16, height: 8, channels: 3, background: { r: 200, g: 40, b: 90 } },
+    });
     const upright = await decode(await wide.clone().jpeg({ quality: 95 }).toBuffer(), 'a.jpg');
     expect([upright.width, upright.height]).toEqual([16, 8]);
-    for (const [i, v] of [200, 40, 90].entries()) expect(Math.abs((upright.data[i] as number) - v)).toBeLessThanOrEqual(3);
+    for (const [i, v] of [200, 40, 90].entries())
+      expect(Math.abs((upright.data[i] as number) - v)).toBeLessThanOrEqual(3);
     // Orientation 6 means "rotate 90° clockwise to display": the decoded image is 8 wide and 16 high.
-    const rotated = await decode(await wide.clone().jpeg().withMetadata({ orientation: 6 }).toBuffer(), 'b.jpg');
+    const rotated = await decode(
+      await wide.clone().jpeg().withMetadata({ orientation: 6 }).toBuffer(),
+      'b.jpg',
+    );
     expect([rotated.width, rotated.height]).toEqual([8, 16]);
   });
 
   test('zero bytes, truncated data and text fail with IMAGE_DECODE_FAILED naming the file in one line', async () => {
     const empty = await failure(decode(new Uint8Array(0), 'empty.png'));
-    expect(empty).toMatchObject({ code: 'IMAGE_DECODE_FAILED', message: 'Cannot decode image "empty.png": the file is empty (0 bytes).' });
+    expect(empty).toMatchObject({
+      code: 'IMAGE_DECODE_FAILED',
+      message: 'Cannot decode image "empty.png": the file is empty (0 bytes).',
+    });
 
     const random = createRandom(1);
-    const noisy = await png(64, 64, 3, Array.from({ length: 64 * 64 * 3 }, () => random.int(256)));
+    const noisy = await png(
+      64,
+      64,
+      3,
+      Array.from({ length: 64 * 64 * 3 }, () => random.int(256)),
+    );
     const truncated = await failure(decode(noisy.subarray(0, noisy.length / 2), 'cut.png'));
     expect(truncated.code).toBe('IMAGE_DECODE_FAILED');
-    expect(truncated.message).toMatch(/^Cannot decode image "cut.png": corrupt or truncated image data \(.+\)\.$/);
+    expect(truncated.message).toMatch(
+      /^Cannot decode image "cut.png": corrupt or truncated image data \(.+\)\.$/,
+    );
     expect(truncated.message).not.toContain('\n');
 
     const text = await failure(decode(new TextEncoder().encode('just some notes\n'), 'notes.txt'));
     expect(text).toMatchObject({
       code: 'IMAGE_DECODE_FAILED',
-      message: 'Cannot decode image "notes.txt": not a supported image format (use PNG, JPEG, WebP, GIF, TIFF or AVIF).',
+      message:
+        'Cannot decode image "notes.txt": not a supported image format (use PNG, JPEG, WebP, GIF, TIFF or AVIF).',
     });
   });
 
@@ -87,13 +104,20 @@ describe('createSharpDecoder', () => {
       message: 'Image "bomb.png" is 20000×20000 (400,000,000 pixels); the limit is 40,000,000 pixels.',
     });
     const strict = createSharpDecoder({ maxPixels: 100 });
-    expect((await failure(strict(await png(11, 10, 1, new Array(110).fill(0)), 'x.png'))).code).toBe('IMAGE_TOO_LARGE');
+    expect((await failure(strict(await png(11, 10, 1, new Array(110).fill(0)), 'x.png'))).code).toBe(
+      'IMAGE_TOO_LARGE',
+    );
     expect((await strict(await png(10, 10, 1, new Array(100).fill(0)), 'y.png')).width).toBe(10);
   });
 
   test('refuses vector images and a bad limit', async () => {
-    const svg = new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4"/></svg>');
-    expect(await failure(decode(svg, 'a.svg'))).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', message: expect.stringContaining('"a.svg" is in svg format') });
+    const svg = new TextEncoder().encode(
+      '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4"/></svg>',
+    );
+    expect(await failure(decode(svg, 'a.svg'))).toMatchObject({
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+      message: expect.stringContaining('"a.svg" is in svg format'),
+    });
     expect(() => createSharpDecoder({ maxPixels: 0 })).toThrow(/maxPixels 0 is not valid/);
   });
 });

@@ -11,7 +11,8 @@ export interface SharpDecoderOptions {
 function describe(error: unknown): string {
   const raw = error instanceof Error ? error.message : String(error);
   const line = (raw.split('\n')[0] ?? '').trim().replace(/[.:]+$/, '');
-  if (/unsupported image format/i.test(line)) return 'not a supported image format (use PNG, JPEG, WebP, GIF, TIFF or AVIF)';
+  if (/unsupported image format/i.test(line))
+    return 'not a supported image format (use PNG, JPEG, WebP, GIF, TIFF or AVIF)';
   return line === '' ? 'unreadable image data' : `corrupt or truncated image data (${line})`;
 }
 
@@ -30,7 +31,10 @@ function decodeFailed(name: string, reason: string, cause?: unknown): HeadstartE
  */
 export function createSharpDecoder({ maxPixels = 40_000_000 }: SharpDecoderOptions = {}): DecodeImage {
   if (!Number.isInteger(maxPixels) || maxPixels < 1) {
-    throw new HeadstartError('INVALID_OPTION', `maxPixels ${String(maxPixels)} is not valid; use a positive integer.`);
+    throw new HeadstartError(
+      'INVALID_OPTION',
+      `maxPixels ${String(maxPixels)} is not valid; use a positive integer.`,
+    );
   }
   return async (bytes: Uint8Array, name = 'image'): Promise<RgbImage> => {
     if (bytes.length === 0) throw decodeFailed(name, 'the file is empty (0 bytes)');
@@ -65,7 +69,10 @@ export function createSharpDecoder({ maxPixels = 40_000_000 }: SharpDecoderOptio
         .raw()
         .toBuffer({ resolveWithObject: true });
       const pixels = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-      if ((info.channels !== 3 && info.channels !== 1) || pixels.length !== info.width * info.height * info.channels) {
+      if (
+        (info.channels !== 3 && info.channels !== 1) ||
+        pixels.length !== info.width * info.height * info.channels
+      ) {
         throw new Error(`unexpected ${info.channels}-channel output of ${pixels.length} bytes`);
       }
       if (info.channels === 1) return grayToRgb(info.width, info.height, pixels);

@@ -1,6 +1,10 @@
 import { createFeatureCache, type FeatureCache } from '../../cache/feature-cache.ts';
 import type { DatasetSample } from '../../data/dataset.ts';
-import { extractFeatures, type ExtractProgress, type ExtractResult } from '../../features/extract-features.ts';
+import {
+  extractFeatures,
+  type ExtractProgress,
+  type ExtractResult,
+} from '../../features/extract-features.ts';
 import { featureDimension, type Pooling } from '../../features/pooling.ts';
 import { backboneOutputShape } from '../../backbone/backbone-spec.ts';
 import type { DecodeImage } from '../../image/rgb-image.ts';
@@ -27,7 +31,11 @@ export interface SampleExtractorOptions {
 }
 
 /** The feature cache for a backbone, preprocessing and pooling, under `root`. */
-export function createFsFeatureCache(options: { root: string; backbone: FeatureBackbone; pooling: Pooling }): FeatureCache {
+export function createFsFeatureCache(options: {
+  root: string;
+  backbone: FeatureBackbone;
+  pooling: Pooling;
+}): FeatureCache {
   return createFeatureCache({
     store: createFsBlobStore({ root: options.root }),
     context: {
@@ -43,8 +51,15 @@ export function createSampleExtractor(options: SampleExtractorOptions) {
   const cache =
     options.cacheRoot === false
       ? undefined
-      : createFsFeatureCache({ root: options.cacheRoot ?? featureCacheRoot(), backbone: options.backbone, pooling: options.pooling });
-  const dim = featureDimension(options.pooling, backboneOutputShape(options.backbone.spec, options.backbone.preprocess.inputSize));
+      : createFsFeatureCache({
+          root: options.cacheRoot ?? featureCacheRoot(),
+          backbone: options.backbone,
+          pooling: options.pooling,
+        });
+  const dim = featureDimension(
+    options.pooling,
+    backboneOutputShape(options.backbone.spec, options.backbone.preprocess.inputSize),
+  );
   const maxBytes = options.maxInMemoryBytes ?? 512 * 1024 * 1024;
   return async (samples: readonly DatasetSample[], phase: string): Promise<ExtractResult> => {
     options.onStart?.({ phase, total: samples.length });

@@ -16,7 +16,10 @@ export async function saveSelfContainedBundle(options: {
   backbone: { bytes: Uint8Array; spec: BackboneSpec };
 }): Promise<void> {
   const { contents, backbone } = options;
-  const manifest = { ...contents.manifest, backbone: { ...contents.manifest.backbone, file: BUNDLED_BACKBONE_FILES.graph } };
+  const manifest = {
+    ...contents.manifest,
+    backbone: { ...contents.manifest.backbone, file: BUNDLED_BACKBONE_FILES.graph },
+  };
   await writeBundleDir({
     dir: options.dir,
     write: async (writer) => {
@@ -32,14 +35,26 @@ export async function saveSelfContainedBundle(options: {
  * (verified by sha256) and its spec, with the manifest pointing at the copy. Written to a temp folder and
  * renamed, so an interrupted export leaves nothing.
  */
-export async function exportBundle(options: { dir: string; out: string; home?: string }): Promise<{ out: string; backboneBytes: number }> {
+export async function exportBundle(options: {
+  dir: string;
+  out: string;
+  home?: string;
+}): Promise<{ out: string; backboneBytes: number }> {
   const dir = resolve(options.dir);
   const out = resolve(options.out);
-  if (out === dir) throw new HeadstartError('INVALID_OPTION', `--out ${options.out} is the bundle itself; choose another folder.`);
+  if (out === dir)
+    throw new HeadstartError(
+      'INVALID_OPTION',
+      `--out ${options.out} is the bundle itself; choose another folder.`,
+    );
   await ensureTfjs();
   const bundle = await readBundleDir({ dir });
   try {
-    const backbone = await locateBundleBackbone({ manifest: bundle.manifest, bundleDir: dir, ...(options.home ? { home: options.home } : {}) });
+    const backbone = await locateBundleBackbone({
+      manifest: bundle.manifest,
+      bundleDir: dir,
+      ...(options.home ? { home: options.home } : {}),
+    });
     await saveSelfContainedBundle({ dir: out, contents: bundle, backbone });
     return { out, backboneBytes: backbone.bytes.byteLength };
   } finally {

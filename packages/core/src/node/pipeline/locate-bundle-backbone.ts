@@ -43,7 +43,10 @@ export async function locateBundleBackbone(options: {
   if (existsSync(bundled)) {
     const bytes = new Uint8Array(await readFile(bundled));
     const specText = await readFile(join(bundleDir, BUNDLED_BACKBONE_FILES.spec), 'utf8');
-    return { ...verified(manifest, { bytes, spec: parseBackboneSpec(JSON.parse(specText)) }, bundled), source: bundled };
+    return {
+      ...verified(manifest, { bytes, spec: parseBackboneSpec(JSON.parse(specText)) }, bundled),
+      source: bundled,
+    };
   }
   const { id } = manifest.backbone;
   if (await findBackbone({ ...home, id })) {
@@ -54,9 +57,18 @@ export async function locateBundleBackbone(options: {
     const match = /^(.*?)(?:-b(\d+))?$/.exec(manifest.backbone.arch);
     const base = match?.[1] ?? manifest.backbone.arch;
     const block = match?.[2] ? Number(match[2]) : undefined;
-    let built = await resolveBackbone({ ...home, ref: base, weights: 'random', seed: manifest.backbone.seed });
-    if (block !== undefined) built = { ...built, ...sliceAfterBlock({ bytes: built.bytes, spec: built.spec, block }) };
-    return { ...verified(manifest, built, `a rebuilt ${base} (seed ${manifest.backbone.seed})`), source: `rebuilt ${built.spec.id}` };
+    let built = await resolveBackbone({
+      ...home,
+      ref: base,
+      weights: 'random',
+      seed: manifest.backbone.seed,
+    });
+    if (block !== undefined)
+      built = { ...built, ...sliceAfterBlock({ bytes: built.bytes, spec: built.spec, block }) };
+    return {
+      ...verified(manifest, built, `a rebuilt ${base} (seed ${manifest.backbone.seed})`),
+      source: `rebuilt ${built.spec.id}`,
+    };
   }
   const file = manifest.backbone.file;
   if (!file.startsWith(CACHE_REF_PREFIX) && existsSync(file)) {

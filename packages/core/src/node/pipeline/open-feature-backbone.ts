@@ -1,5 +1,9 @@
 import type { BackboneSpec } from '../../backbone/backbone-spec.ts';
-import { preprocessFor, type NormalizationMode, type PreprocessSpec } from '../../backbone/preprocess-spec.ts';
+import {
+  preprocessFor,
+  type NormalizationMode,
+  type PreprocessSpec,
+} from '../../backbone/preprocess-spec.ts';
 import { sliceAfterBlock } from '../../backbone/truncate-graph.ts';
 import { HeadstartError } from '../../errors.ts';
 import type { BackboneSession, Device } from '../../features/backbone-session.ts';
@@ -65,10 +69,14 @@ export async function openFeatureBackbone(options: OpenFeatureBackboneOptions): 
   const block = options.block === 'auto' ? autoFeatureBlock(spec) : options.block;
   if (block !== undefined && block !== blocks) {
     if (!Number.isInteger(block) || block < 1 || block > blocks) {
-      throw new HeadstartError('INVALID_OPTION', `Invalid feature block ${block}; ${spec.id} has blocks 1 to ${blocks}.`);
+      throw new HeadstartError(
+        'INVALID_OPTION',
+        `Invalid feature block ${block}; ${spec.id} has blocks 1 to ${blocks}.`,
+      );
     }
     const sliced = sliceAfterBlock({ bytes: resolved.bytes, spec, block });
-    const stored = (await findBackbone({ ...home, id: sliced.spec.id })) ?? (await saveBackbone({ ...home, ...sliced }));
+    const stored =
+      (await findBackbone({ ...home, id: sliced.spec.id })) ?? (await saveBackbone({ ...home, ...sliced }));
     if (stored.sha256 !== sliced.spec.sha256) {
       // A stale entry under the same id (another Headstart version): replace it with this slice.
       await saveBackbone({ ...home, ...sliced });
