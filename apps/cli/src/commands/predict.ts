@@ -46,7 +46,8 @@ export async function runPredict(
     } else {
       const table = new Table({ head: ['file', 'label', 'probability', `top ${topK}`] });
       for (const p of predictions) {
-        const name = relative(process.cwd(), p.id) || p.id;
+        const rel = relative(process.cwd(), p.id);
+        const name = rel && !rel.startsWith('..') ? rel : p.id;
         if (p.ok)
           table.push([
             name,
