@@ -64,7 +64,7 @@ export async function runPredict(
       for (const f of failed) if (!f.ok && flags.json) note(ctx, `${pc.red('error')} ${f.error.message}`);
       throw new HeadstartError(
         failed[0]!.ok ? 'INTERNAL' : failed[0]!.error.code,
-        `${failed.length} of ${predictions.length} images could not be classified${failed.length === 1 && !failed[0]!.ok ? `: ${failed[0]!.error.message}` : ''}.`,
+        `${failed.length} of ${predictions.length} images could not be classified${failed.length === 1 && !failed[0]!.ok ? `: ${failed[0]!.error.message.replace(/\.+$/, '')}` : ''}.`,
       );
     }
     return predictions;
