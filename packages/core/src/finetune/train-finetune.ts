@@ -13,6 +13,7 @@ import { fitBlockStandardizer } from './finetune-standardizer.ts';
 import { finetuneStep } from './finetune-step.ts';
 import { validateFinetuneInputs } from './validate-finetune.ts';
 import type { MapSource } from './map-source.ts';
+import { createEventLoopYielder } from '../head/event-loop-yielder.ts';
 
 /** One finished epoch; `warmup` epochs trained the head only. */
 export interface FinetuneEpochRecord extends EpochRecord {
@@ -61,8 +62,6 @@ export interface TrainFinetuneResult {
   stoppedEarly: boolean;
   aborted: boolean;
 }
-
-const YIELD_EVERY_MS = 25;
 
 /** A seed for an independent stream, so shuffles, dropout, augmentation and head weights don't share draws. */
 function deriveSeed(seed: number, stream: number): number {
@@ -128,7 +127,7 @@ export async function trainFinetune(options: TrainFinetuneOptions): Promise<Trai
   let best: { epoch: number; loss: number; weights?: tf.Tensor[] } = { epoch: 0, loss: Infinity };
   let stoppedEarly = false;
   let aborted = signal?.aborted ?? false;
-  let lastYield = Date.now();
+  const yielder = createEventLoopYielder();
 
   try {
     if (options.standardize ?? true) {
@@ -169,10 +168,7 @@ export async function trainFinetune(options: TrainFinetuneOptions): Promise<Trai
         lossSum += step.loss * indices.length;
         correct += step.correct;
         onBatch?.({ epoch, batch: b + 1, batches, loss: step.loss });
-        if (Date.now() - lastYield > YIELD_EVERY_MS) {
-          await new Promise((resolve) => setTimeout(resolve, 0));
-          lastYield = Date.now();
-        }
+        await yielder.maybeYield();
         if (signal?.aborted) {
           aborted = true;
           break;

@@ -10,6 +10,7 @@ import { drawDropoutMasks } from './head-forward.ts';
 import type { HeadSpec } from './head-spec.ts';
 import { createAdamOptimizer } from '../tfjs/fused-adam.ts';
 import { trainStep } from './train-step.ts';
+import { createEventLoopYielder } from './event-loop-yielder.ts';
 
 /** One finished epoch. Losses are mean cross-entropy; the training figures are measured with dropout. */
 export interface EpochRecord {
@@ -62,9 +63,6 @@ export interface TrainHeadResult {
   aborted: boolean;
 }
 
-/** Work time after which the loop lets timers and messages (such as an abort) run. */
-const YIELD_EVERY_MS = 25;
-
 /**
  * Trains a head with Adam on softmax cross-entropy in a hand-written loop: seeded shuffles and dropout
  * make a run reproducible, each step runs in its own tidy scope, and batches come from a FeatureSource so
@@ -95,7 +93,7 @@ export async function trainHead(options: TrainHeadOptions): Promise<TrainHeadRes
   let best: { epoch: number; loss: number; weights?: tf.Tensor[] } = { epoch: 0, loss: Infinity };
   let stoppedEarly = false;
   let aborted = signal?.aborted ?? false;
-  let lastYield = Date.now();
+  const yielder = createEventLoopYielder();
 
   try {
     for (let epoch = 1; epoch <= epochs && !aborted; epoch++) {
@@ -123,10 +121,7 @@ export async function trainHead(options: TrainHeadOptions): Promise<TrainHeadRes
         lossSum += step.loss * indices.length;
         correct += step.correct;
         onBatch?.({ epoch, batch: b + 1, batches, loss: step.loss });
-        if (Date.now() - lastYield > YIELD_EVERY_MS) {
-          await new Promise((resolve) => setTimeout(resolve, 0));
-          lastYield = Date.now();
-        }
+        await yielder.maybeYield();
         if (signal?.aborted) {
           aborted = true;
           break;
