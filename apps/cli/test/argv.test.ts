@@ -3,14 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/program.ts';
 import { runTrain } from '../src/commands/train.ts';
-import { captureContext, createWorkspace, microTrainFlags, writeFolderDataset } from './fixtures.ts';
-
-/** Runs the CLI on argv and returns its exit status and output. */
-async function cli(...argv: string[]) {
-  const ctx = captureContext();
-  const code = await runCli(argv, { stdout: ctx.stdout, stderr: ctx.stderr, env: process.env });
-  return { code, out: ctx.out(), err: ctx.err() };
-}
+import { captureContext, runArgv, createWorkspace, microTrainFlags, writeFolderDataset } from './fixtures.ts';
 
 const micro = ['--backbone', 'vgg16-micro', '--weights', 'random', '--input-size', '32'];
 
@@ -29,7 +22,7 @@ describe('the headstart command line', () => {
   afterAll(() => ws.cleanup());
 
   it('prints help and exits 0', async () => {
-    const r = await cli('--help');
+    const r = await runArgv('--help');
     expect(r.code).toBe(0);
     expect(r.out).toContain('train');
     expect(r.out).toContain('predict');
@@ -70,7 +63,7 @@ describe('the headstart command line', () => {
       /CUDA execution provider is not installed/,
     ],
   ])('%j exits %i with one clear line', async (argv, code, message) => {
-    const r = await cli(...(argv as string[]).map((a) => a.replace('$DATA', data)));
+    const r = await runArgv(...(argv as string[]).map((a) => a.replace('$DATA', data)));
     expect(r.err).toMatch(message as RegExp);
     expect(r.code).toBe(code);
     expect(r.err).not.toMatch(/\n\s+at /);
@@ -79,7 +72,7 @@ describe('the headstart command line', () => {
   it('refuses a single class', async () => {
     const one = join(ws.root, 'one');
     await writeFolderDataset(one, 3, ['red']);
-    const r = await cli('train', '--data', one, ...micro);
+    const r = await runArgv('train', '--data', one, ...micro);
     expect(r.code).toBe(3);
     expect(r.err).toMatch(/1 class.*at least 2/);
   });
@@ -89,7 +82,7 @@ describe('the headstart command line', () => {
     await writeFolderDataset(few, 4, ['red', 'green']);
     await mkdir(join(few, 'blue'));
     await writeFile(join(few, 'blue', 'only.png'), await readFile(join(few, 'red', 'red-0.png')));
-    const r = await cli('train', '--data', few, ...micro);
+    const r = await runArgv('train', '--data', few, ...micro);
     expect(r.code).toBe(3);
     expect(r.err).toMatch(/blue/);
   });
@@ -102,7 +95,7 @@ describe('the headstart command line', () => {
     });
     const manifest = JSON.parse(await readFile(join(copy, 'manifest.json'), 'utf8'));
     await writeFile(join(copy, 'manifest.json'), JSON.stringify({ ...manifest, schemaVersion: 99 }));
-    const r = await cli('predict', '--model', copy, join(data, 'red'));
+    const r = await runArgv('predict', '--model', copy, join(data, 'red'));
     expect(r.code).toBe(4);
     expect(r.err).toMatch(/schema 99 is newer than this Headstart supports \(1\)/);
   });
@@ -116,36 +109,36 @@ describe('the headstart command line', () => {
     const graph = await readFile(join(copy, 'backbone.onnx'));
     graph[graph.length - 1] = (graph[graph.length - 1]! + 1) % 256;
     await writeFile(join(copy, 'backbone.onnx'), graph);
-    const r = await cli('predict', '--model', copy, join(data, 'red'));
+    const r = await runArgv('predict', '--model', copy, join(data, 'red'));
     expect(r.code).toBe(4);
     expect(r.err).toMatch(/sha256/);
   });
 
   it('shows the stack only with --verbose', async () => {
-    const r = await cli('train', '--data', join(data, 'nope'), '--verbose');
+    const r = await runArgv('train', '--data', join(data, 'nope'), '--verbose');
     expect(r.err).toMatch(/\n\s+at /);
   });
 
   it('builds, lists and describes backbones', async () => {
-    const built = await cli('models', 'build', 'vgg11-micro', '--seed', '3');
+    const built = await runArgv('models', 'build', 'vgg11-micro', '--seed', '3');
     expect(built.code).toBe(0);
     expect(built.out).toContain('vgg11-micro-random-s3');
-    const list = await cli('models', 'list', '--json');
+    const list = await runArgv('models', 'list', '--json');
     const ids = JSON.parse(list.out).map((b: { id: string }) => b.id);
     expect(ids).toContain('vgg11-micro-random-s3');
-    const info = await cli('models', 'info', 'vgg11-micro-random-s3');
+    const info = await runArgv('models', 'info', 'vgg11-micro-random-s3');
     expect(info.out).toMatch(/sha256/);
-    const full = await cli('models', 'build', 'vgg16');
+    const full = await runArgv('models', 'build', 'vgg16');
     expect(full.out).toContain('14,714,688');
   });
 
   it('reports and clears the feature cache', async () => {
-    const info = await cli('cache', 'info', '--json');
+    const info = await runArgv('cache', 'info', '--json');
     const stats = JSON.parse(info.out);
     expect(
       stats.contexts.reduce((n: number, c: { entries: number }) => n + c.entries, 0),
     ).toBeGreaterThanOrEqual(18);
-    expect((await cli('cache', 'clear')).code).toBe(0);
-    expect(JSON.parse((await cli('cache', 'info', '--json')).out).contexts).toEqual([]);
+    expect((await runArgv('cache', 'clear')).code).toBe(0);
+    expect(JSON.parse((await runArgv('cache', 'info', '--json')).out).contexts).toEqual([]);
   });
 });

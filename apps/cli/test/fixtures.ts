@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import sharp from 'sharp';
 import type { CliContext } from '../src/context.ts';
+import { runCli } from '../src/program.ts';
 
 /** A colour per class: separable at any backbone, so tiny models reach full accuracy. */
 export const CLASS_COLOURS = { red: [220, 30, 30], green: [30, 200, 40], blue: [30, 40, 220] } as const;
@@ -101,4 +102,11 @@ export function microTrainFlags(data: string, out: string) {
     cache: true,
     out,
   };
+}
+
+/** Runs the CLI on argv, as a user would, and returns its exit status and output (colour codes removed). */
+export async function runArgv(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const ctx = captureContext();
+  const code = await runCli(argv, { stdout: ctx.stdout, stderr: ctx.stderr, env: process.env });
+  return { code, out: ctx.out(), err: ctx.err() };
 }

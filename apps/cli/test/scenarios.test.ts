@@ -9,14 +9,7 @@ import { runAdvise } from '../src/commands/advise.ts';
 import { runExport } from '../src/commands/export.ts';
 import { runPredict } from '../src/commands/predict.ts';
 import { runTrain } from '../src/commands/train.ts';
-import { runCli } from '../src/program.ts';
-import { captureContext, createWorkspace, microTrainFlags, writeFolderDataset } from './fixtures.ts';
-
-async function cli(...argv: string[]) {
-  const ctx = captureContext();
-  const code = await runCli(argv, { stdout: ctx.stdout, stderr: ctx.stderr, env: process.env });
-  return { code, out: ctx.out(), err: ctx.err() };
-}
+import { captureContext, runArgv, createWorkspace, microTrainFlags, writeFolderDataset } from './fixtures.ts';
 
 describe('fine-tuning scenarios from the command line', () => {
   let ws: Awaited<ReturnType<typeof createWorkspace>>;
@@ -129,7 +122,7 @@ describe('fine-tuning scenarios from the command line', () => {
     [['--augment-shift', '2'], /augmentation needs a scenario that trains conv layers/],
     [['--scenario', 'sideways'], /Unknown scenario "sideways"/],
   ])('refuses %j with one line and exit 2', async (extra, message) => {
-    const r = await cli(
+    const r = await runArgv(
       'train',
       '--data',
       data,
@@ -146,7 +139,7 @@ describe('fine-tuning scenarios from the command line', () => {
   });
 
   it('refuses partial on a backbone with one block', async () => {
-    const r = await cli(
+    const r = await runArgv(
       'train',
       '--data',
       data,
