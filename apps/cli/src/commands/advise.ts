@@ -1,14 +1,9 @@
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { adviseScenario, classCounts, linearProbe, type ScenarioAdvice } from '@headstart/core';
-import {
-  createSampleExtractor,
-  createSharpDecoder,
-  featureCacheRoot,
-  openDataset,
-} from '@headstart/core/node';
+import { createSharpDecoder, openDataset } from '@headstart/core/node';
 import { note, type CliContext } from '../context.ts';
-import { createExtractProgress } from '../ui/extract-progress.ts';
+import { createCliExtractor } from '../ui/cli-extractor.ts';
 import { formatPercent } from '../ui/format.ts';
 import {
   addBackboneOptions,
@@ -41,19 +36,15 @@ export async function runAdvise(ctx: CliContext, flags: AdviseFlags): Promise<Sc
     block: parseFeaturesFrom(flags.featuresFrom) ?? 'auto',
   });
   try {
-    const progress = createExtractProgress(ctx);
-    const extract = createSampleExtractor({
+    const { extract, stop } = createCliExtractor(ctx, {
       backbone,
       pooling,
       decode: createSharpDecoder(),
-      cacheRoot: flags.cache ? featureCacheRoot(ctx.env) : false,
+      cache: flags.cache,
       maxInMemoryBytes: Number.MAX_SAFE_INTEGER,
-      signal: ctx.signal,
-      onStart: progress.onStart,
-      onProgress: progress.onProgress,
     });
     const features = await extract(dataset.samples, 'probe');
-    progress.stop();
+    stop();
     const labels = Int32Array.from(features.kept, (i) => dataset.labels.indexOf(dataset.samples[i]!.label));
     const probe = await linearProbe({
       features: features.features,

@@ -12,17 +12,11 @@ import {
   type ClassificationReport,
   type DatasetSample,
 } from '@headstart/core';
-import {
-  createSampleExtractor,
-  featureCacheRoot,
-  openBundleModel,
-  openDataset,
-  writeFileAtomic,
-} from '@headstart/core/node';
+import { openBundleModel, openDataset, writeFileAtomic } from '@headstart/core/node';
 import { note, type CliContext } from '../context.ts';
 import { renderEvaluationHtml } from '../report/evaluation-html.ts';
 import { formatConfusionMatrix } from '../ui/confusion-matrix.ts';
-import { createExtractProgress } from '../ui/extract-progress.ts';
+import { createCliExtractor } from '../ui/cli-extractor.ts';
 import { formatPercent } from '../ui/format.ts';
 import { parseChoice } from '../ui/parse-options.ts';
 
@@ -93,8 +87,7 @@ export async function runEvaluate(ctx: CliContext, flags: EvaluateFlags): Promis
       ctx,
       `evaluating ${manifest.id} on ${dataset.source}, ${description}: ${samples.length.toLocaleString('en-US')} images`,
     );
-    const progress = createExtractProgress(ctx);
-    const extract = createSampleExtractor({
+    const { extract, stop } = createCliExtractor(ctx, {
       backbone: {
         spec: model.backbone,
         path: model.backboneSource,
@@ -104,13 +97,10 @@ export async function runEvaluate(ctx: CliContext, flags: EvaluateFlags): Promis
       },
       pooling: manifest.pooling,
       decode: model.decode,
-      cacheRoot: flags.cache ? featureCacheRoot(ctx.env) : false,
-      signal: ctx.signal,
-      onStart: progress.onStart,
-      onProgress: progress.onProgress,
+      cache: flags.cache,
     });
     const features = await extract(samples, 'evaluate');
-    progress.stop();
+    stop();
     const probabilities = await predictProbabilities({
       head: model.head,
       features: features.features,

@@ -2,15 +2,9 @@ import type { Command } from 'commander';
 import pc from 'picocolors';
 import { resolve } from 'node:path';
 import { encodeNpyFloat32, type ExtractResult } from '@headstart/core';
-import {
-  createSampleExtractor,
-  createSharpDecoder,
-  featureCacheRoot,
-  openDataset,
-  writeFileAtomic,
-} from '@headstart/core/node';
+import { createSharpDecoder, openDataset, writeFileAtomic } from '@headstart/core/node';
 import { note, type CliContext } from '../context.ts';
-import { createExtractProgress } from '../ui/extract-progress.ts';
+import { createCliExtractor } from '../ui/cli-extractor.ts';
 import { formatDuration } from '../ui/format.ts';
 import { parseInteger } from '../ui/parse-options.ts';
 import {
@@ -53,21 +47,17 @@ export async function runExtract(ctx: CliContext, flags: ExtractFlags): Promise<
       ctx,
       `backbone ${backbone.spec.id} (${backbone.spec.weights} weights) at ${inputSize}×${inputSize}, ${pooling}, on ${backbone.session.executionProvider}`,
     );
-    const progress = createExtractProgress(ctx);
-    const extract = createSampleExtractor({
+    const { extract, stop } = createCliExtractor(ctx, {
       backbone,
       pooling,
       decode: createSharpDecoder(),
       batchSize: parseInteger('--batch-size', flags.batchSize, { min: 1, max: 4096 }),
-      cacheRoot: flags.cache ? featureCacheRoot(ctx.env) : false,
+      cache: flags.cache,
       ...(flags.strict ? { strict: true } : {}),
-      signal: ctx.signal,
-      onStart: progress.onStart,
-      onProgress: progress.onProgress,
     });
     const samples = [...dataset.samples, ...(dataset.test ?? [])];
     const result = await extract(samples, 'extract');
-    progress.stop();
+    stop();
     const rate =
       result.extracted > 0
         ? ` at ${((result.extracted * 1000) / result.durationMs).toFixed(1)} images/s`

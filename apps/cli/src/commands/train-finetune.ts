@@ -2,10 +2,8 @@ import pc from 'picocolors';
 import { resolve } from 'node:path';
 import { finetuneClassifier, formatHeadSpec, type ScenarioSettings } from '@headstart/core';
 import {
-  createSampleExtractor,
   createSharpDecoder,
   createWorkerSession,
-  featureCacheRoot,
   resolveBackbone,
   saveSelfContainedBundle,
   softwareVersions,
@@ -13,7 +11,7 @@ import {
 import { preprocessFor, type Dataset, type Device, type NormalizationMode } from '@headstart/core';
 import { note, type CliContext } from '../context.ts';
 import { formatEpochLine } from '../ui/epoch-line.ts';
-import { createExtractProgress } from '../ui/extract-progress.ts';
+import { createCliExtractor } from '../ui/cli-extractor.ts';
 import { printTrainSummary } from '../ui/train-summary.ts';
 import type { resolveTrainSettings } from './train.ts';
 
@@ -46,7 +44,7 @@ export async function runFinetuneTrain(
     ctx,
     `head      ${formatHeadSpec(settings.head)}${settings.standardize ? ', standardised features' : ''}`,
   );
-  const progress = createExtractProgress(ctx);
+  let stopExtractBar = (): void => {};
   const result = await finetuneClassifier({
     dataset,
     backbone,
@@ -79,21 +77,19 @@ export async function runFinetuneTrain(
         session,
         dispose: () => session.dispose(),
       };
-      const extract = createSampleExtractor({
+      const { extract, stop } = createCliExtractor(ctx, {
         backbone: feature,
         pooling: 'flatten',
         decode,
         batchSize: settings.extractBatchSize,
-        cacheRoot: input.cache ? featureCacheRoot(ctx.env) : false,
+        cache: input.cache,
         ...(input.strict ? { strict: true } : {}),
-        signal: ctx.signal,
-        onStart: progress.onStart,
-        onProgress: progress.onProgress,
       });
+      stopExtractBar = stop;
       return { extract, dispose: () => session.dispose() };
     },
     onFeatures: (info) => {
-      progress.stop();
+      stopExtractBar();
       note(
         ctx,
         `inputs    ${info.dim.toLocaleString('en-US')} values per image: ${info.train.toLocaleString('en-US')} train, ${info.val.toLocaleString('en-US')} validation${info.cacheHits ? `, ${info.cacheHits.toLocaleString('en-US')} from the cache` : ''}`,

@@ -14,9 +14,7 @@ import {
   type TrainPreset,
 } from '@headstart/core';
 import {
-  createSampleExtractor,
   createSharpDecoder,
-  featureCacheRoot,
   ensureTfjs,
   openDataset,
   resolveBackbone,
@@ -29,7 +27,7 @@ import { note, type CliContext } from '../context.ts';
 import { formatEpochLine } from '../ui/epoch-line.ts';
 import { createProgressBar, type ProgressBar } from '../ui/progress.ts';
 import { printTrainSummary } from '../ui/train-summary.ts';
-import { createExtractProgress } from '../ui/extract-progress.ts';
+import { createCliExtractor } from '../ui/cli-extractor.ts';
 import { parseChoice, parseInteger, parseNumber } from '../ui/parse-options.ts';
 import { runFinetuneTrain } from './train-finetune.ts';
 import {
@@ -207,18 +205,15 @@ export async function runTrain(
       ctx,
       `head      ${formatHeadSpec(settings.head)}${settings.standardize ? ', standardised features' : ''}; tf.js ${tfjs.note}`,
     );
-    const progress = createExtractProgress(ctx);
-    const extract = createSampleExtractor({
+    const progress = createCliExtractor(ctx, {
       backbone,
       pooling: settings.pooling,
       decode: createSharpDecoder(),
       batchSize: settings.extractBatchSize,
-      cacheRoot: flags.cache ? featureCacheRoot(ctx.env) : false,
+      cache: flags.cache,
       ...(flags.strict ? { strict: true } : {}),
-      signal: ctx.signal,
-      onStart: progress.onStart,
-      onProgress: progress.onProgress,
     });
+    const { extract } = progress;
     let bestValLoss = Infinity;
     // Long epochs (the tutorial preset at 224×224) get a bar of their own on a terminal.
     let epochBar: ProgressBar | undefined;
