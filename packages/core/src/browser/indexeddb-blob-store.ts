@@ -1,4 +1,4 @@
-import type { BlobStore } from '../cache/blob-store.ts';
+import type { BlobEntry, BlobStore } from '../cache/blob-store.ts';
 import { HeadstartError } from '../errors.ts';
 
 export interface IndexedDbBlobStoreOptions {
@@ -63,8 +63,8 @@ function openDatabase(name: string): Promise<IDBDatabase> {
 }
 
 /**
- * A BlobStore in IndexedDB, usable from a page or a Web Worker. Each put is one transaction, so a reader
- * sees the whole blob or none. Values are stored as ArrayBuffers under the key as given.
+ * A BlobStore in IndexedDB, usable from a page or a Web Worker. Each put (or batch) is one transaction, so
+ * a reader sees the whole batch or none of it. Values are stored as ArrayBuffers under the key as given.
  */
 export function createIndexedDbBlobStore(options: IndexedDbBlobStoreOptions): IndexedDbBlobStore {
   const database = options.database ?? 'headstart';
@@ -77,25 +77,33 @@ export function createIndexedDbBlobStore(options: IndexedDbBlobStoreOptions): In
   }
   const transaction = async (mode: IDBTransactionMode): Promise<IDBObjectStore> =>
     (await openDatabase(database)).transaction(store, mode).objectStore(store);
+  const getMany = async (keys: readonly string[]): Promise<(Uint8Array | undefined)[]> => {
+    // One transaction for the batch: per-key transactions cost more than the reads themselves.
+    const objectStore = await transaction('readonly');
+    const values = (await Promise.all(keys.map((key) => request(objectStore.get(key))))) as (
+      ArrayBuffer | undefined
+    )[];
+    return values.map((value) => (value === undefined ? undefined : new Uint8Array(value)));
+  };
+  const putMany = async (entries: readonly BlobEntry[]): Promise<void> => {
+    const copies = entries.map((entry) => ({ key: entry.key, buffer: entry.bytes.slice().buffer }));
+    const objectStore = await transaction('readwrite');
+    const tx = objectStore.transaction;
+    // Resolved on commit, not on the requests' success: only then are the blobs durable and visible.
+    const committed = new Promise<void>((resolve, reject) => {
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error ?? new Error('IndexedDB write failed'));
+      tx.onabort = () =>
+        reject(tx.error ?? new Error('IndexedDB write aborted (is the storage quota exceeded?)'));
+    });
+    for (const { key, buffer } of copies) objectStore.put(buffer, key);
+    await committed;
+  };
   return {
-    async get(key) {
-      const value = (await request((await transaction('readonly')).get(key))) as ArrayBuffer | undefined;
-      return value === undefined ? undefined : new Uint8Array(value);
-    },
-    async put(key, bytes) {
-      const copy = bytes.slice().buffer;
-      const objectStore = await transaction('readwrite');
-      const tx = objectStore.transaction;
-      // Resolved on commit, not on the request's success: only then is the blob durable and visible.
-      const committed = new Promise<void>((resolve, reject) => {
-        tx.oncomplete = () => resolve();
-        tx.onerror = () => reject(tx.error ?? new Error('IndexedDB write failed'));
-        tx.onabort = () =>
-          reject(tx.error ?? new Error('IndexedDB write aborted (is the storage quota exceeded?)'));
-      });
-      objectStore.put(copy, key);
-      await committed;
-    },
+    get: async (key) => (await getMany([key]))[0],
+    put: (key, bytes) => putMany([{ key, bytes }]),
+    getMany,
+    putMany,
     async count() {
       return request((await transaction('readonly')).count());
     },

@@ -5,8 +5,8 @@ import type { FeatureCache } from '../cache/feature-cache.ts';
 import type { DatasetSample } from '../data/dataset.ts';
 import { sampleContentBytes } from '../data/sample-content.ts';
 import { HeadstartError, isHeadstartError, type ErrorCode } from '../errors.ts';
-import type { DecodeImage } from '../image/rgb-image.ts';
-import { preprocessImage } from '../image/image-tensor.ts';
+import type { DecodeImage, RgbImage } from '../image/rgb-image.ts';
+import { preprocessBatch, resizeForSpec } from '../image/image-tensor.ts';
 import type { BackboneSession } from './backbone-session.ts';
 import { featureDimension, poolFeatures, type Pooling } from './pooling.ts';
 
@@ -91,7 +91,6 @@ export async function extractFeatures(options: ExtractFeaturesOptions): Promise<
   }
   const shape = backboneOutputShape(backbone, preprocess.inputSize);
   const dim = featureDimension(pooling, shape);
-  const perImage = 3 * preprocess.inputSize * preprocess.inputSize;
   const collect = options.collect ?? true;
   const all = collect ? new Float32Array(samples.length * dim) : new Float32Array(0);
   const have = new Uint8Array(samples.length);
@@ -103,36 +102,69 @@ export async function extractFeatures(options: ExtractFeaturesOptions): Promise<
   let backboneMs = 0;
   let done = 0;
 
+  /** Cached vectors for `keys` (undefined where a key is missing or not cached), in one store call. */
+  const lookup = async (keys: readonly (string | undefined)[]): Promise<(Float32Array | undefined)[]> => {
+    const out: (Float32Array | undefined)[] = new Array(keys.length).fill(undefined);
+    if (!cache) return out;
+    const positions = keys.flatMap((key, position) => (key === undefined ? [] : [position]));
+    const found = await cache.getMany(
+      positions.map((position) => keys[position] as string),
+      dim,
+    );
+    positions.forEach((position, i) => (out[position] = found[i]));
+    return out;
+  };
+
   const prepare = async (from: number): Promise<PreparedBatch> => {
     const indices: number[] = [];
     for (let i = from; i < Math.min(from + batchSize, samples.length); i++) indices.push(i);
-    const known: PreparedBatch['known'] = [];
-    const keys: PreparedBatch['keys'] = [];
-    const images: { position: number; tensor: Float32Array }[] = [];
-    await Promise.all(
+    const skip = (position: number, error: unknown): void => {
+      if (options.strict || !isHeadstartError(error)) throw error;
+      const index = indices[position] as number;
+      skipped.push({
+        id: (samples[index] as DatasetSample).id,
+        index,
+        code: error.code,
+        reason: error.message,
+      });
+    };
+    const contents = await Promise.all(
       indices.map(async (index, position) => {
-        const sample = samples[index] as DatasetSample;
         try {
-          const content = await sample.read();
-          const key = cache?.keyFor(sampleContentBytes(content));
-          keys[position] = key;
-          const hit = key === undefined ? undefined : await cache?.get(key, dim);
-          if (hit) {
-            known[position] = hit;
-            return;
-          }
-          const image =
-            content.kind === 'pixels' ? content.image : await options.decode(content.bytes, sample.id);
-          images.push({ position, tensor: preprocessImage({ image, spec: preprocess }) });
+          return await (samples[index] as DatasetSample).read();
         } catch (error) {
-          if (options.strict || !isHeadstartError(error)) throw error;
-          skipped.push({ id: sample.id, index, code: error.code, reason: error.message });
+          skip(position, error);
+          return undefined;
+        }
+      }),
+    );
+    const keys: PreparedBatch['keys'] = contents.map((content) =>
+      content && cache ? cache.keyFor(sampleContentBytes(content)) : undefined,
+    );
+    // One cache lookup per batch: a pack store answers it from its index, without a file per image.
+    const known: PreparedBatch['known'] = await lookup(keys);
+    const images: { position: number; image: RgbImage }[] = [];
+    await Promise.all(
+      contents.map(async (content, position) => {
+        if (!content || known[position]) return;
+        try {
+          const image =
+            content.kind === 'pixels'
+              ? content.image
+              : await options.decode(
+                  content.bytes,
+                  (samples[indices[position] as number] as DatasetSample).id,
+                );
+          // Resized at once: a batch of full-size photos would not fit in memory until the batch is built.
+          images.push({ position, image: resizeForSpec(image, preprocess) });
+        } catch (error) {
+          skip(position, error);
         }
       }),
     );
     images.sort((a, b) => a.position - b.position);
-    const input = new Float32Array(images.length * perImage);
-    images.forEach((image, i) => input.set(image.tensor, i * perImage));
+    // Resized and normalised straight into the batch tensor: no per-image tensor to allocate and copy.
+    const input = preprocessBatch({ images: images.map((entry) => entry.image), spec: preprocess });
     return { indices, known, keys, missing: images.map((image) => image.position), input };
   };
 
@@ -151,14 +183,15 @@ export async function extractFeatures(options: ExtractFeaturesOptions): Promise<
         layout: preprocess.layout,
         pooling,
       });
-      await Promise.all(
-        batch.missing.map(async (position, i) => {
-          const vector = pooled.slice(i * dim, (i + 1) * dim);
-          batch.known[position] = vector;
-          const key = batch.keys[position];
-          if (cache && key !== undefined) await cache.put(key, vector);
-        }),
-      );
+      const entries: { key: string; features: Float32Array }[] = [];
+      batch.missing.forEach((position, i) => {
+        const vector = pooled.slice(i * dim, (i + 1) * dim);
+        batch.known[position] = vector;
+        const key = batch.keys[position];
+        if (key !== undefined) entries.push({ key, features: vector });
+      });
+      // The whole batch goes to the cache as one write (one pack file on disk).
+      if (cache) await cache.putMany(entries);
       extracted += n;
     }
     const keptIndices: number[] = [];
@@ -222,18 +255,15 @@ export async function extractFeatures(options: ExtractFeaturesOptions): Promise<
         'INVALID_OPTION',
         'Features were neither collected nor cached; nothing to read back.',
       );
-    await Promise.all(
-      rows.map(async (row, i) => {
-        const key = keyOf[kept[row] as number];
-        const vector = key === undefined ? undefined : await cache.get(key, dim);
-        if (!vector)
-          throw new HeadstartError(
-            'CACHE_CORRUPT',
-            `The cached features of ${samples[kept[row] as number]?.id} disappeared during the run.`,
-          );
-        out.set(vector, i * dim);
-      }),
-    );
+    const vectors = await lookup(rows.map((row) => keyOf[kept[row] as number]));
+    vectors.forEach((vector, i) => {
+      if (!vector)
+        throw new HeadstartError(
+          'CACHE_CORRUPT',
+          `The cached features of ${samples[kept[rows[i] as number] as number]?.id} disappeared during the run.`,
+        );
+      out.set(vector, i * dim);
+    });
     return out;
   };
   return { features, dim, kept, skipped, cacheHits, extracted, durationMs: Date.now() - start, readRows };

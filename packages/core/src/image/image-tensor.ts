@@ -12,7 +12,21 @@ export function imageTensorLength(spec: PreprocessSpec): number {
  * One 256-entry table per tensor channel. Every pixel value maps through `(v*scale - mean) / std`
  * evaluated once in double precision, so the float written for a value is the same on every platform.
  */
+const tablesByNormalisation = new Map<string, Float32Array[]>();
+
 function channelTables(spec: PreprocessSpec): Float32Array[] {
+  // A run uses one or two normalisations, so tables are built once each rather than per image.
+  const key = `${spec.scale}|${spec.mean.join(',')}|${spec.std.join(',')}`;
+  let cached = tablesByNormalisation.get(key);
+  if (!cached) {
+    if (tablesByNormalisation.size >= 16) tablesByNormalisation.clear();
+    cached = buildChannelTables(spec);
+    tablesByNormalisation.set(key, cached);
+  }
+  return cached;
+}
+
+function buildChannelTables(spec: PreprocessSpec): Float32Array[] {
   return [0, 1, 2].map((c) => {
     const mean = spec.mean[c as 0 | 1 | 2];
     const std = spec.std[c as 0 | 1 | 2];
@@ -97,7 +111,8 @@ export function preprocessBatch({ images, spec }: PreprocessBatchOptions): Float
   return out;
 }
 
-function resizeForSpec(image: RgbImage, spec: PreprocessSpec): RgbImage {
+/** The image resized to the backbone's input size (itself when it already has that size). */
+export function resizeForSpec(image: RgbImage, spec: PreprocessSpec): RgbImage {
   if (spec.resize !== 'bilinear') {
     throw new HeadstartError('INVALID_OPTION', `Unknown resize "${String(spec.resize)}"; use bilinear.`);
   }

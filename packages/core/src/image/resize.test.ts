@@ -98,21 +98,6 @@ describe('resizeImage', () => {
     expect(fnv1a(resizeImage({ image: randomImage(28, 28, 3), size: 32 }).data)).toBe(GOLDEN_28_TO_32);
   });
 
-  test('is fast enough to run for every image', () => {
-    const small = randomImage(28, 28, 2);
-    const photo = randomImage(500, 375, 4);
-    resizeImage({ image: photo, size: 224 });
-    let start = performance.now();
-    for (let i = 0; i < 2000; i++) resizeImage({ image: small, size: 32 });
-    const smallMs = (performance.now() - start) / 2000;
-    start = performance.now();
-    for (let i = 0; i < 10; i++) resizeImage({ image: photo, size: 224 });
-    const photoMs = (performance.now() - start) / 10;
-    // Typical figures are ~0.02 ms and ~2 ms; the bounds leave room for slow, busy machines.
-    expect(smallMs).toBeLessThan(1);
-    expect(photoMs).toBeLessThan(60);
-  });
-
   test('rejects bad sizes and inconsistent images', () => {
     const image = randomImage(2, 2, 1);
     expect(() => resizeImage({ image, size: 0 })).toThrow(/positive integer/);

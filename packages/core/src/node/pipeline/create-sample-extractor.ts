@@ -9,6 +9,7 @@ import { featureDimension, type Pooling } from '../../features/pooling.ts';
 import { backboneOutputShape } from '../../backbone/backbone-spec.ts';
 import type { DecodeImage } from '../../image/rgb-image.ts';
 import { createFsBlobStore } from '../cache/fs-blob-store.ts';
+import { nodeSha256Hex } from '../cache/node-sha256.ts';
 import { featureCacheRoot } from '../paths.ts';
 import type { FeatureBackbone } from './open-feature-backbone.ts';
 
@@ -38,6 +39,7 @@ export function createFsFeatureCache(options: {
 }): FeatureCache {
   return createFeatureCache({
     store: createFsBlobStore({ root: options.root }),
+    sha256Hex: nodeSha256Hex,
     context: {
       backboneSha256: options.backbone.spec.sha256,
       preprocess: options.backbone.preprocess,
