@@ -8,8 +8,9 @@ import type { BackboneSession } from '../packages/core/src/features/backbone-ses
 import { extractFeatures } from '../packages/core/src/features/extract-features.ts';
 import { preprocessImage } from '../packages/core/src/image/image-tensor.ts';
 import { createFsBlobStore } from '../packages/core/src/node/cache/fs-blob-store.ts';
+import { nodeSha256Hex } from '../packages/core/src/node/cache/node-sha256.ts';
 import { createWorkerSession } from '../packages/core/src/node/features/worker-session.ts';
-import { createSharpDecoder } from '../packages/core/src/node/image/decode-image-sharp.ts';
+import { createImageDecoder } from '../packages/core/src/node/image/decode-image.ts';
 import { mnistPngFolder } from './mnist-folder.ts';
 import { openRawSession, type RawSession } from './ort-raw.ts';
 import { vgg16 } from './vgg-model.ts';
@@ -42,7 +43,7 @@ export interface ExtractCaseResult {
 
 /** Reads, decodes and preprocesses `samples` the way extractFeatures does, returning the batch tensor. */
 async function prepareBatch(samples: readonly DatasetSample[], size: number): Promise<Float32Array> {
-  const decode = createSharpDecoder();
+  const decode = createImageDecoder();
   const spec = preprocessFor('caffe', size);
   const tensors = await Promise.all(
     samples.map(async (sample) => {
@@ -70,11 +71,12 @@ async function endToEnd(options: {
   try {
     const cache = createFeatureCache({
       store: createFsBlobStore({ root }),
+      sha256Hex: nodeSha256Hex,
       context: { backboneSha256: spec.sha256, preprocess, pooling: 'flatten' },
     });
     const result = await extractFeatures({
       samples: options.samples,
-      decode: createSharpDecoder(),
+      decode: createImageDecoder(),
       session: options.session,
       backbone: spec,
       preprocess,

@@ -1,5 +1,5 @@
 import { extractFeatures, type BackboneSpec, type DatasetSample, type PreprocessSpec } from '@headstart/core';
-import { createSharpDecoder, createWorkerSession } from '@headstart/core/node';
+import { createImageDecoder, createWorkerSession } from '@headstart/core/node';
 
 /**
  * Offline extraction throughput, as `headstart extract` gets it: extractFeatures over encoded images
@@ -26,7 +26,7 @@ export async function offlineExtraction(options: {
     const run = (list: DatasetSample[]) =>
       extractFeatures({
         samples: list,
-        decode: createSharpDecoder(),
+        decode: createImageDecoder(),
         session,
         backbone: options.spec,
         preprocess: options.preprocess,

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { BackboneSession, BackboneSpec, BundleContents, Device, LoadedModel } from '@headstart/core';
 import {
-  createSharpDecoder,
+  createImageDecoder,
   createWorkerSession,
   locateBundleBackbone,
   readBundleDir,
@@ -96,7 +96,7 @@ async function openBackbone(
 
 /**
  * Loads the bundle in `dir` for serving, with the same core pieces as `openBundleModel` (manifest and
- * head validation, backbone located and verified by sha256, onnxruntime-node in a worker thread, sharp
+ * head validation, backbone located and verified by sha256, onnxruntime-node in a worker thread, image
  * decoding with a pixel limit), and warms the backbone with one dummy batch before returning.
  */
 export async function loadServingModel(options: LoadServingModelOptions): Promise<ServingModel> {
@@ -117,7 +117,7 @@ export async function loadServingModel(options: LoadServingModelOptions): Promis
     backbone: backbone.spec,
     head: bundle.head,
     session: backbone.session,
-    decode: createSharpDecoder({ maxPixels: options.maxPixels }),
+    decode: createImageDecoder({ maxPixels: options.maxPixels }),
   };
   let disposed = false;
   const dispose = async () => {

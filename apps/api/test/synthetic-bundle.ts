@@ -8,8 +8,8 @@ import {
   type Pooling,
 } from '@headstart/core';
 import {
+  createImageDecoder,
   createSampleExtractor,
-  createSharpDecoder,
   ensureTfjs,
   openFeatureBackbone,
   saveBundleDir,
@@ -104,7 +104,7 @@ export async function makeSyntheticBundle(
     const extract = createSampleExtractor({
       backbone,
       pooling,
-      decode: createSharpDecoder(),
+      decode: createImageDecoder(),
       cacheRoot: false,
     });
     const result = await trainClassifier({

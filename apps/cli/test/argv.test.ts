@@ -43,6 +43,7 @@ describe('the headstart command line', () => {
     ],
     [['train', '--data', '$DATA', '--preset', 'huge'], 2, /Unknown preset "huge"; use quick or tutorial\./],
     [['train', '--data', '$DATA', '--epochs', '0', ...micro], 2, /Invalid --epochs "0"/],
+    [['train', '--data', '$DATA', '--limit', '5', ...micro], 2, /Invalid --limit "5".*6/],
     [['train', '--data', '$DATA', '--device', 'tpu', ...micro], 2, /Unknown --device "tpu"/],
     [
       ['train', '--data', '$DATA', '--input-size', '16', '--backbone', 'vgg16-micro', '--weights', 'random'],
@@ -67,6 +68,15 @@ describe('the headstart command line', () => {
     expect(r.err).toMatch(message as RegExp);
     expect(r.code).toBe(code);
     expect(r.err).not.toMatch(/\n\s+at /);
+  });
+
+  it('trains on a stratified subset with --limit, and says so', async () => {
+    const r = await runArgv('train', '--data', data, '--limit', '9', '--epochs', '1', ...micro);
+    expect(r.code).toBe(0);
+    // The run's notes go to stderr, the results to stdout.
+    expect(r.err).toMatch(/stratified subset of 9 of 18, seed 42\): 9 images, 3 classes/);
+    expect(r.err).toMatch(/6 train, 3 validation/);
+    expect(r.out).toMatch(/validation accuracy .* \(3 images\)/);
   });
 
   it('refuses a single class', async () => {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { adviseScenario, classCounts, linearProbe, type ScenarioAdvice } from '@headstart/core';
-import { createSharpDecoder, openDataset } from '@headstart/core/node';
+import { createImageDecoder, openDataset } from '@headstart/core/node';
 import { note, type CliContext } from '../context.ts';
 import { createCliExtractor } from '../ui/cli-extractor.ts';
 import { formatPercent } from '../ui/format.ts';
@@ -39,7 +39,7 @@ export async function runAdvise(ctx: CliContext, flags: AdviseFlags): Promise<Sc
     const { extract, stop } = createCliExtractor(ctx, {
       backbone,
       pooling,
-      decode: createSharpDecoder(),
+      decode: createImageDecoder(),
       cache: flags.cache,
       maxInMemoryBytes: Number.MAX_SAFE_INTEGER,
     });

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import pc from 'picocolors';
 import { resolve } from 'node:path';
 import { encodeNpyFloat32, type ExtractResult } from '@headstart/core';
-import { createSharpDecoder, openDataset, writeFileAtomic } from '@headstart/core/node';
+import { createImageDecoder, openDataset, writeFileAtomic } from '@headstart/core/node';
 import { note, type CliContext } from '../context.ts';
 import { createCliExtractor } from '../ui/cli-extractor.ts';
 import { formatDuration } from '../ui/format.ts';
@@ -50,7 +50,7 @@ export async function runExtract(ctx: CliContext, flags: ExtractFlags): Promise<
     const { extract, stop } = createCliExtractor(ctx, {
       backbone,
       pooling,
-      decode: createSharpDecoder(),
+      decode: createImageDecoder(),
       batchSize: parseInteger('--batch-size', flags.batchSize, { min: 1, max: 4096 }),
       cache: flags.cache,
       ...(flags.strict ? { strict: true } : {}),

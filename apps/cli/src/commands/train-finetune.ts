@@ -2,7 +2,7 @@ import pc from 'picocolors';
 import { resolve } from 'node:path';
 import { finetuneClassifier, formatHeadSpec, type ScenarioSettings } from '@headstart/core';
 import {
-  createSharpDecoder,
+  createImageDecoder,
   createWorkerSession,
   resolveBackbone,
   saveSelfContainedBundle,
@@ -35,7 +35,7 @@ export async function runFinetuneTrain(
 ): Promise<{ bundleDir: string; valAccuracy: number }> {
   const { dataset, settings, scenario, backbone } = input;
   const preprocess = preprocessFor(backbone.spec.normalization, settings.inputSize, 'nchw');
-  const decode = createSharpDecoder();
+  const decode = createImageDecoder();
   note(
     ctx,
     `scenario  ${scenario.scenario}: ${scenario.scenario === 'partial' ? `blocks 1–${scenario.trainableFrom - 1} frozen in ONNX Runtime, blocks ${scenario.trainableFrom}–${backbone.spec.blocks.length} retrained` : 'every block retrained'} with the head; conv lr ${scenario.learningRateBackbone}, head lr ${scenario.learningRate}, ${scenario.warmupEpochs} warm-up epoch(s)${scenario.augment.shift || scenario.augment.flip ? `, augmentation shift ${scenario.augment.shift}px${scenario.augment.flip ? ' + flip' : ''}` : ''}`,

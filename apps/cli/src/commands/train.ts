@@ -5,6 +5,7 @@ import {
   formatHeadSpec,
   getTrainPreset,
   HeadstartError,
+  limitDataset,
   parseHeadSpec,
   parseNormalizationMode,
   parseScenario,
@@ -14,7 +15,7 @@ import {
   type TrainPreset,
 } from '@headstart/core';
 import {
-  createSharpDecoder,
+  createImageDecoder,
   ensureTfjs,
   openDataset,
   resolveBackbone,
@@ -42,6 +43,7 @@ import {
 export interface TrainFlags extends BackboneFlags {
   data: string;
   images?: string;
+  limit?: string;
   preset: string;
   head?: string;
   epochs?: string;
@@ -116,11 +118,19 @@ export async function runTrain(
   const tfjsBackend = parseChoice('--tfjs-backend', flags.tfjsBackend, TFJS_BACKEND_CHOICES);
   note(ctx, pc.dim(`preset ${preset.summary}`));
   const tfjs = await ensureTfjs({ backend: tfjsBackend });
-  const dataset = await openDataset({
+  const opened = await openDataset({
     ref: flags.data,
     ...(flags.images ? { imagesDir: flags.images } : {}),
     strict: flags.strict ?? false,
   });
+  const dataset = flags.limit
+    ? limitDataset({
+        dataset: opened,
+        // Two per class: one to train on and one to hold out.
+        count: parseInteger('--limit', flags.limit, { min: 2 * opened.labels.length }),
+        seed: settings.seed,
+      })
+    : opened;
   if (dataset.labels.length < 2) {
     throw new HeadstartError(
       'DATASET_TOO_SMALL',
@@ -208,7 +218,7 @@ export async function runTrain(
     const progress = createCliExtractor(ctx, {
       backbone,
       pooling: settings.pooling,
-      decode: createSharpDecoder(),
+      decode: createImageDecoder(),
       batchSize: settings.extractBatchSize,
       cache: flags.cache,
       ...(flags.strict ? { strict: true } : {}),
@@ -303,6 +313,10 @@ export function registerTrainCommand(program: Command, ctx: CliContext): void {
       'mnist',
     )
     .option('--images <dir>', 'folder the CSV file names are relative to')
+    .option(
+      '--limit <n>',
+      'train on a stratified, seeded subset of n images (before the validation split; the test set stays whole)',
+    )
     .option(
       '--preset <name>',
       'quick (default: about a minute on 2 cores) or tutorial (the article: 224×224, 25,088 features)',

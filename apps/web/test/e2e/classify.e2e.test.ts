@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { preprocessImage } from '@headstart/core';
 import {
-  createSharpDecoder,
+  createImageDecoder,
   embedImages,
   openBundleModel,
   type OpenedBundleModel,
@@ -145,7 +145,7 @@ describe('Classify', () => {
       await loadBundle(page, { folder: fixtures.digitExported });
       expect(await page.getByTestId('model-provider').getAttribute('data-provider')).toBe(device);
       const images = [...fixtures.digitImages.slice(0, 3), fixtures.colours.red?.[0] as string];
-      const decode = createSharpDecoder();
+      const decode = createImageDecoder();
       let worst = 0;
       for (const path of images) {
         const bytes = new Uint8Array(await readFile(path));

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { classCounts, stratifiedSplit } from './split.ts';
+import { classCounts, stratifiedSplit, stratifiedSubset } from './split.ts';
 
 /** 100 "a", 50 "b", 10 "c", interleaved so that class membership is not contiguous. */
 const labels = Array.from({ length: 160 }, (_, i) => (i % 16 === 0 ? 'c' : i % 16 < 6 ? 'b' : 'a'));
@@ -61,3 +61,32 @@ describe('stratifiedSplit', () => {
 });
 
 const SMALL_GOLDEN = { train: [1, 2, 4, 5], val: [0, 3, 6, 7] };
+
+describe('stratifiedSubset', () => {
+  const labels = [...new Array(600).fill('a'), ...new Array(300).fill('b'), ...new Array(100).fill('c')];
+
+  test('keeps each class its share, is seeded, and returns ascending indices', () => {
+    const subset = stratifiedSubset({ labels, count: 100, seed: 1 });
+    expect(subset).toHaveLength(100);
+    expect(classCounts(subset.map((i) => labels[i] as string))).toEqual({ a: 60, b: 30, c: 10 });
+    expect(subset).toEqual([...subset].sort((x, y) => x - y));
+    expect(stratifiedSubset({ labels, count: 100, seed: 1 })).toEqual(subset);
+    expect(stratifiedSubset({ labels, count: 100, seed: 2 })).not.toEqual(subset);
+  });
+
+  test('keeps exactly the count asked for when shares do not divide evenly', () => {
+    const uneven = [...new Array(7).fill('a'), ...new Array(7).fill('b'), ...new Array(7).fill('c')];
+    const subset = stratifiedSubset({ labels: uneven, count: 10 });
+    expect(subset).toHaveLength(10);
+    expect(Object.values(classCounts(subset.map((i) => uneven[i] as string))).sort()).toEqual([3, 3, 4]);
+    expect(stratifiedSubset({ labels, count: 601 })).toHaveLength(601);
+  });
+
+  test('returns everything when the count covers the dataset, and refuses too few', () => {
+    expect(stratifiedSubset({ labels, count: 5000 })).toHaveLength(1000);
+    expect(() => stratifiedSubset({ labels, count: 5 })).toThrow(
+      'Subset size 5 is not valid; use a whole number of at least 6 (2 per class).',
+    );
+    expect(() => stratifiedSubset({ labels, count: 10.5 })).toThrow(/Subset size 10.5/);
+  });
+});

@@ -74,3 +74,44 @@ export function stratifiedSplit({ labels, valFraction = 0.3, seed = 42 }: Strati
   const ascending = (a: number, b: number): number => a - b;
   return { train: train.sort(ascending), val: val.sort(ascending) };
 }
+
+export interface StratifiedSubsetOptions {
+  labels: SampleLabels;
+  /** Samples to keep, in [number of classes × 2, labels.length]. */
+  count: number;
+  seed?: number;
+}
+
+/**
+ * A seeded, stratified subset of exactly `count` sample indices (ascending): every class keeps its share,
+ * so a quick run on part of a large dataset sees the same class balance as the whole. All of them when
+ * `count` covers the dataset.
+ */
+export function stratifiedSubset({ labels, count, seed = 42 }: StratifiedSubsetOptions): number[] {
+  const classes = Object.keys(classCounts(labels)).length;
+  if (!Number.isInteger(count) || count < 2 * classes) {
+    throw new HeadstartError(
+      'INVALID_OPTION',
+      `Subset size ${String(count)} is not valid; use a whole number of at least ${2 * classes} (2 per class).`,
+    );
+  }
+  if (count >= labels.length) return Array.from({ length: labels.length }, (_, i) => i);
+  // Largest-remainder quotas: each class gets its share of `count`, and the quotas add up to it exactly.
+  const groups = [...groupByLabel(labels).values()];
+  const exact = groups.map((indices) => (indices.length * count) / labels.length);
+  const quotas = exact.map(Math.floor);
+  const byRemainder = exact
+    .map((value, g) => ({ g, remainder: value - (quotas[g] as number) }))
+    .sort((a, b) => b.remainder - a.remainder || a.g - b.g);
+  for (let k = 0; k < count - quotas.reduce((sum, q) => sum + q, 0); k++) {
+    const g = (byRemainder[k] as { g: number }).g;
+    quotas[g] = (quotas[g] as number) + 1;
+  }
+  const random = createRandom(seed);
+  const kept: number[] = [];
+  groups.forEach((indices, g) => {
+    const shuffled = shuffleInPlace([...indices], random);
+    for (let i = 0; i < (quotas[g] as number); i++) kept.push(shuffled[i] as number);
+  });
+  return kept.sort((a, b) => a - b);
+}

@@ -1,4 +1,4 @@
-/** @headstart/core/node — Node adapters: sharp decoding, onnxruntime-node, file stores, worker threads. */
+/** @headstart/core/node — Node adapters: sharp/pngjs decoding, onnxruntime-node, file stores, workers. */
 export * from '../index.ts';
 export * from './backbone/index.ts';
 export * from './data/index.ts';

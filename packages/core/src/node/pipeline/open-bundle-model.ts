@@ -4,7 +4,7 @@ import type { LoadedModel } from '../../pipeline/predict-images.ts';
 import type { BundleContents } from '../../bundle/bundle-files.ts';
 import { readBundleDir } from '../head/bundle-dir.ts';
 import { ensureTfjs } from '../head/tfjs-backend.ts';
-import { createSharpDecoder } from '../image/decode-image-sharp.ts';
+import { createImageDecoder } from '../image/decode-image.ts';
 import { createWorkerSession } from '../features/worker-session.ts';
 import { locateBundleBackbone } from './locate-bundle-backbone.ts';
 
@@ -54,7 +54,7 @@ export async function openBundleModel(options: OpenBundleModelOptions): Promise<
       backboneSource: backbone.source,
       head: bundle.head,
       session,
-      decode: createSharpDecoder(options.maxPixels ? { maxPixels: options.maxPixels } : {}),
+      decode: createImageDecoder(options.maxPixels ? { maxPixels: options.maxPixels } : {}),
       async dispose() {
         await session.dispose();
         bundle.head.model.dispose();
