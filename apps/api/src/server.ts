@@ -108,7 +108,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     throw error;
   }
   log(
-    `ready: ${ready.id} on ${ready.backbone.spec.id} (${ready.backbone.session.executionProvider}, ${config.threads} ORT thread${config.threads === 1 ? '' : 's'}), head on tf.js ${tfjs.note}; ` +
+    `ready: ${ready.id} on ${ready.backbone.spec.id} (${ready.backbone.session.executionProvider}, ${config.threads} ORT thread${config.threads === 1 ? '' : 's'}), ${ready.model.head ? `head on tf.js ${tfjs.note}` : 'merged graph (head inside, no tf.js)'}; ` +
       `batching ${config.maxBatch > 1 ? `up to ${config.maxBatch} images, ${config.maxDelayMs} ms delay` : 'off'}`,
   );
 

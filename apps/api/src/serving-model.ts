@@ -1,12 +1,24 @@
 import { resolve } from 'node:path';
-import type { BackboneSession, BackboneSpec, BundleContents, Device, LoadedModel } from '@headstart/core';
+import type {
+  BackboneSession,
+  BackboneSpec,
+  BundleManifest,
+  BundleMetrics,
+  Device,
+  HeadModel,
+  LoadedModel,
+} from '@headstart/core';
 import {
+  createDirBundleReader,
   createImageDecoder,
   createWorkerSession,
   locateBundleBackbone,
   readBundleDir,
 } from '@headstart/core/node';
 import {
+  isMergedModel,
+  loadMergedModel,
+  mergedBackboneSpec,
   blankImageTensors,
   createDynamicBatcher,
   runModelBatch,
@@ -25,12 +37,13 @@ export interface SharedBackbone {
   users: number;
 }
 
-/** One loaded bundle as the server serves it: the model, its batcher, and how to free it. */
+/** One loaded bundle (or merged graph) as the server serves it: the model, its batcher, and how to free it. */
 export interface ServingModel {
   id: string;
   dir: string;
   model: LoadedModel;
-  bundle: BundleContents;
+  /** The bundle's metrics file, when it has one (a merged graph has none). */
+  metrics?: BundleMetrics;
   backbone: SharedBackbone;
   /** True when the backbone session was taken over from the model this one replaced. */
   reusedBackbone: boolean;
@@ -69,53 +82,75 @@ const MAX_WARMUP_BATCH = 64;
  */
 const BATCHES_IN_FLIGHT = 2;
 
-async function openBackbone(
-  options: LoadServingModelOptions,
-  bundle: BundleContents,
-  dir: string,
-): Promise<SharedBackbone> {
-  const located = await locateBundleBackbone({
+/** What a served directory holds: a bundle (backbone found by sha256, tf.js head) or a merged graph. */
+interface ModelFiles {
+  manifest: BundleManifest;
+  /** Absent for a merged graph, whose session outputs the probabilities. */
+  head?: HeadModel;
+  metrics?: BundleMetrics;
+  /** sha256 of the graph the session runs: the backbone's, or the merged graph's. */
+  graphSha256: string;
+  locateGraph(): Promise<{ bytes: Uint8Array; spec: BackboneSpec; source: string }>;
+}
+
+async function readModelFiles(dir: string, home: string | undefined): Promise<ModelFiles> {
+  const reader = createDirBundleReader({ dir });
+  if (await isMergedModel(reader)) {
+    const merged = await loadMergedModel({ reader });
+    return {
+      manifest: merged.description.bundle,
+      graphSha256: merged.description.sha256,
+      locateGraph: async () => ({
+        bytes: merged.graph,
+        spec: mergedBackboneSpec(merged),
+        source: 'model.onnx (merged graph: backbone and head)',
+      }),
+    };
+  }
+  const bundle = await readBundleDir({ dir });
+  return {
     manifest: bundle.manifest,
-    bundleDir: dir,
-    ...(options.home ? { home: options.home } : {}),
-  });
+    head: bundle.head,
+    ...(bundle.metrics ? { metrics: bundle.metrics } : {}),
+    graphSha256: bundle.manifest.backbone.sha256,
+    locateGraph: () =>
+      locateBundleBackbone({ manifest: bundle.manifest, bundleDir: dir, ...(home ? { home } : {}) }),
+  };
+}
+
+async function openBackbone(options: LoadServingModelOptions, files: ModelFiles): Promise<SharedBackbone> {
+  const located = await files.locateGraph();
   const opened = await createWorkerSession({
     model: located.bytes,
     device: options.device,
     ...(options.threads ? { threads: options.threads } : {}),
   });
   const session = options.wrapSession ? options.wrapSession(opened) : opened;
-  return {
-    session,
-    spec: located.spec,
-    sha256: bundle.manifest.backbone.sha256,
-    source: located.source,
-    users: 0,
-  };
+  return { session, spec: located.spec, sha256: files.graphSha256, source: located.source, users: 0 };
 }
 
 /**
- * Loads the bundle in `dir` for serving, with the same core pieces as `openBundleModel` (manifest and
- * head validation, backbone located and verified by sha256, onnxruntime-node in a worker thread, image
- * decoding with a pixel limit), and warms the backbone with one dummy batch before returning.
+ * Loads the bundle (or merged graph) in `dir` for serving, with the same core pieces as `openBundleModel`
+ * (manifest and head validation, graph located and verified by sha256, onnxruntime-node in a worker
+ * thread, image decoding with a pixel limit), and warms the graph with one dummy batch before returning.
  */
 export async function loadServingModel(options: LoadServingModelOptions): Promise<ServingModel> {
   const dir = resolve(options.dir);
-  const bundle = await readBundleDir({ dir });
+  const files = await readModelFiles(dir, options.home);
   const previous = options.previous?.backbone;
-  const reusedBackbone = previous !== undefined && previous.sha256 === bundle.manifest.backbone.sha256;
+  const reusedBackbone = previous !== undefined && previous.sha256 === files.graphSha256;
   let backbone: SharedBackbone;
   try {
-    backbone = reusedBackbone ? previous : await openBackbone(options, bundle, dir);
+    backbone = reusedBackbone ? previous : await openBackbone(options, files);
   } catch (error) {
-    bundle.head.model.dispose();
+    files.head?.model.dispose();
     throw error;
   }
   backbone.users++;
   const model: LoadedModel = {
-    manifest: bundle.manifest,
+    manifest: files.manifest,
     backbone: backbone.spec,
-    head: bundle.head,
+    ...(files.head ? { head: files.head } : {}),
     session: backbone.session,
     decode: createImageDecoder({ maxPixels: options.maxPixels }),
   };
@@ -123,7 +158,7 @@ export async function loadServingModel(options: LoadServingModelOptions): Promis
   const dispose = async () => {
     if (disposed) return;
     disposed = true;
-    bundle.head.model.dispose();
+    files.head?.model.dispose();
     if (--backbone.users === 0) await backbone.session.dispose();
   };
   try {
@@ -142,5 +177,14 @@ export async function loadServingModel(options: LoadServingModelOptions): Promis
     concurrency: BATCHES_IN_FLIGHT,
     ...(options.onBatch ? { onBatch: options.onBatch } : {}),
   });
-  return { id: bundle.manifest.id, dir, model, bundle, backbone, reusedBackbone, batcher, dispose };
+  return {
+    id: files.manifest.id,
+    dir,
+    model,
+    ...(files.metrics ? { metrics: files.metrics } : {}),
+    backbone,
+    reusedBackbone,
+    batcher,
+    dispose,
+  };
 }

@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { preprocessImage } from '@headstart/core';
 import { runAdvise } from '../src/commands/advise.ts';
+import { runEvaluate } from '../src/commands/evaluate.ts';
 import { runExport } from '../src/commands/export.ts';
 import { runPredict } from '../src/commands/predict.ts';
 import { runTrain } from '../src/commands/train.ts';
@@ -88,6 +89,39 @@ describe('fine-tuning scenarios from the command line', () => {
         expect(Math.abs((probabilities[entry.index] as number) - entry.probability)).toBeLessThan(1e-4);
     }
     await session.release();
+  });
+
+  it('predicts and evaluates with the merged graph as with the bundle, and refuses a changed graph', async () => {
+    const out = join(ws.root, 'onnx');
+    const files = [join(data, 'red'), join(data, 'blue')];
+    const options = { topK: '3', json: true, device: 'cpu', batchSize: '8' };
+    const fromBundle = await runPredict(captureContext(), files, { ...options, model: bundle });
+    const fromGraph = await runPredict(captureContext(), files, { ...options, model: out });
+    expect(fromGraph.map((p) => p.ok && p.label)).toEqual(fromBundle.map((p) => p.ok && p.label));
+    fromGraph.forEach((p, i) => {
+      const ref = fromBundle[i]!;
+      if (!p.ok || !ref.ok) throw new Error('a prediction failed');
+      expect(Math.abs(p.probability - ref.probability)).toBeLessThan(1e-4);
+    });
+    const evaluate = (model: string) =>
+      runEvaluate(captureContext(), {
+        model,
+        data,
+        split: 'all',
+        device: 'cpu',
+        cache: false,
+        out: join(ws.root, `eval-${model === out ? 'graph' : 'bundle'}`),
+      });
+    expect((await evaluate(out)).accuracy).toBe((await evaluate(bundle)).accuracy);
+
+    const tampered = join(ws.root, 'onnx-tampered');
+    await runExport(captureContext(), { model: bundle, out: tampered, format: 'onnx' });
+    const graph = await readFile(join(tampered, 'model.onnx'));
+    graph[graph.length - 1] = (graph[graph.length - 1]! + 1) % 256;
+    await writeFile(join(tampered, 'model.onnx'), graph);
+    const r = await runArgv('predict', '--model', tampered, join(data, 'red'));
+    expect(r.code).toBe(4);
+    expect(r.err).toMatch(/model\.onnx has sha256 [0-9a-f]{64}, but model\.json says/);
   });
 
   it('exports scenario-1 bundles as one graph too', async () => {

@@ -1,7 +1,12 @@
 import { HeadstartError } from '@headstart/core';
 import type { Context, Hono } from 'hono';
 import type { ApiMetrics } from '../api-metrics.ts';
-import { prepareImageTensor, rankProbabilities, type ImageOutput } from '@headstart/core';
+import {
+  prepareImageTensor,
+  rankProbabilities,
+  requireFeatureOutput,
+  type ImageOutput,
+} from '@headstart/core';
 import type { Limiter } from '../limiter.ts';
 import type { ModelHolder } from '../model-holder.ts';
 import { readImages, type UploadedImage } from '../read-images.ts';
@@ -60,10 +65,13 @@ async function infer<T>(
   c: Context,
   deps: InferenceDeps,
   answer: (model: ServingModel, images: UploadedImage[], outputs: ImageOutput[], timing: Timing) => T,
+  /** Refuses the request for this model before any image is decoded. */
+  check?: (model: ServingModel) => void,
 ): Promise<T> {
   const started = performance.now();
   const images = await readImages({ req: c.req, maxImages: deps.maxImages });
   return deps.holder.use(async (model) => {
+    check?.(model);
     const t0 = performance.now();
     const tensors = await prepareAll(model, images, deps.decodeLimiter);
     const t1 = performance.now();
@@ -102,16 +110,21 @@ export function registerInferenceRoutes(app: Hono, deps: InferenceDeps): void {
   });
 
   app.post('/v1/embed', async (c) => {
-    const body = await infer(c, deps, (model, images, outputs, timing) => ({
-      model: model.id,
-      pooling: model.model.manifest.pooling,
-      dim: model.model.manifest.featureDim,
-      embeddings: outputs.map((output, i) => ({
-        image: (images[i] as UploadedImage).name,
-        features: Array.from(output.features),
-      })),
-      timing,
-    }));
+    const body = await infer(
+      c,
+      deps,
+      (model, images, outputs, timing) => ({
+        model: model.id,
+        pooling: model.model.manifest.pooling,
+        dim: model.model.manifest.featureDim,
+        embeddings: outputs.map((output, i) => ({
+          image: (images[i] as UploadedImage).name,
+          features: Array.from(output.features),
+        })),
+        timing,
+      }),
+      (model) => requireFeatureOutput(model.model),
+    );
     return c.json(body);
   });
 }

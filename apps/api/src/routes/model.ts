@@ -21,7 +21,8 @@ export function describeModel(served: ServingModel) {
     training: manifest.training,
     data: manifest.data,
     versions: manifest.versions,
-    metrics: served.bundle.metrics ?? null,
+    metrics: served.metrics ?? null,
+    merged: served.model.head === undefined,
   };
 }
 

@@ -7,7 +7,8 @@ import {
   classificationReport,
   HeadstartError,
   holdOutTestSet,
-  predictProbabilities,
+  modelPooling,
+  modelProbabilities,
   stratifiedSplit,
   type ClassificationReport,
   type DatasetSample,
@@ -95,14 +96,14 @@ export async function runEvaluate(ctx: CliContext, flags: EvaluateFlags): Promis
         session: model.session,
         dispose: async () => {},
       },
-      pooling: manifest.pooling,
+      pooling: modelPooling(model),
       decode: model.decode,
       cache: flags.cache,
     });
     const features = await extract(samples, 'evaluate');
     stop();
-    const probabilities = await predictProbabilities({
-      head: model.head,
+    const probabilities = await modelProbabilities({
+      model,
       features: features.features,
       count: features.kept.length,
     });
@@ -140,7 +141,7 @@ export async function runEvaluate(ctx: CliContext, flags: EvaluateFlags): Promis
       title: `${manifest.id} on ${dataset.name}`,
       subtitle: `${description} of ${dataset.source} · backbone ${manifest.backbone.id} (${manifest.backbone.weights} weights) · ${manifest.preprocess.inputSize}×${manifest.preprocess.inputSize} ${manifest.pooling}`,
       report,
-      history: model.bundle.history ?? [],
+      history: model.bundle?.history ?? [],
     });
     await writeFileAtomic(join(outDir, 'report.html'), html);
     ctx.stdout.write(

@@ -1,14 +1,8 @@
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import { join, resolve } from 'node:path';
-import { exportOnnx } from '@headstart/core';
-import {
-  ensureTfjs,
-  exportBundle,
-  locateBundleBackbone,
-  readBundleDir,
-  writeFileAtomic,
-} from '@headstart/core/node';
+import { join } from 'node:path';
+import { MERGED_MODEL_FILES } from '@headstart/core';
+import { exportBundle, exportMergedModel } from '@headstart/core/node';
 import type { CliContext } from '../context.ts';
 import { formatBytes } from '../ui/format.ts';
 import { parseChoice } from '../ui/parse-options.ts';
@@ -19,40 +13,13 @@ export interface ExportFlags {
   format: string;
 }
 
-/**
- * One ONNX graph from preprocessed images to probabilities — backbone (frozen and retrained blocks),
- * standardiser and head — plus `model.json` with the labels and preprocessing, for any ONNX runtime.
- */
+/** One ONNX graph from preprocessed images to probabilities, and model.json (see exportMergedModel). */
 async function exportMergedOnnx(ctx: CliContext, flags: ExportFlags): Promise<string> {
-  await ensureTfjs();
-  const dir = resolve(flags.model);
-  const bundle = await readBundleDir({ dir });
-  try {
-    const backbone = await locateBundleBackbone({ manifest: bundle.manifest, bundleDir: dir });
-    const exported = exportOnnx({ backbone, pooling: bundle.manifest.pooling, head: bundle.head });
-    const out = resolve(flags.out);
-    const { manifest } = bundle;
-    await writeFileAtomic(join(out, 'model.onnx'), exported.bytes);
-    const description = {
-      model: manifest.id,
-      input: {
-        name: exported.inputName,
-        layout: manifest.preprocess.layout,
-        shape: ['N', 3, manifest.preprocess.inputSize, manifest.preprocess.inputSize],
-      },
-      output: { name: exported.outputName, shape: ['N', exported.numClasses] },
-      labels: manifest.labels,
-      preprocess: manifest.preprocess,
-      sha256: exported.sha256,
-    };
-    await writeFileAtomic(join(out, 'model.json'), `${JSON.stringify(description, null, 2)}\n`);
-    ctx.stdout.write(
-      `${pc.bold('exported')} ${join(out, 'model.onnx')} (${formatBytes(exported.bytes.byteLength)}: ${exported.inputName} → ${exported.outputName}) and model.json\n`,
-    );
-    return out;
-  } finally {
-    bundle.head.model.dispose();
-  }
+  const { out, bytes, description } = await exportMergedModel({ dir: flags.model, out: flags.out });
+  ctx.stdout.write(
+    `${pc.bold('exported')} ${join(out, MERGED_MODEL_FILES.graph)} (${formatBytes(bytes)}: ${description.input.name} → ${description.output.name}) and ${MERGED_MODEL_FILES.description}\n`,
+  );
+  return out;
 }
 
 /** `headstart export`: a self-contained bundle, or (`--format onnx`) one ONNX graph for serving. */

@@ -1,7 +1,7 @@
 import type { BackboneSpec } from '../backbone/backbone-spec.ts';
 import type { BundleManifest } from '../bundle/manifest.ts';
 import type { DatasetSample, SampleContent } from '../data/dataset.ts';
-import type { ErrorCode } from '../errors.ts';
+import { HeadstartError, type ErrorCode } from '../errors.ts';
 import type { BackboneSession } from '../features/backbone-session.ts';
 import { extractFeatures, type ExtractResult } from '../features/extract-features.ts';
 import type { FeatureCache } from '../cache/feature-cache.ts';
@@ -19,11 +19,15 @@ export type ImagePrediction =
   | { id: string; ok: true; label: string; probability: number; top: RankedLabel[] }
   | { id: string; ok: false; error: { code: ErrorCode; message: string } };
 
-/** A bundle opened for inference: its manifest, head, and the backbone session it runs on. */
+/**
+ * A bundle opened for inference: its manifest, head, and the backbone session it runs on. A merged graph
+ * (`export --format onnx`) has no head: its session already outputs the class probabilities, and
+ * `backbone` describes that graph (see mergedBackboneSpec).
+ */
 export interface LoadedModel {
   manifest: BundleManifest;
   backbone: BackboneSpec;
-  head: HeadModel;
+  head?: HeadModel;
   session: BackboneSession;
   decode: DecodeImage;
   cache?: FeatureCache;
@@ -33,8 +37,35 @@ function asSamples(inputs: readonly ImageInput[]): DatasetSample[] {
   return inputs.map((input) => ({ id: input.id, label: '', read: async () => input.content }));
 }
 
-/** Pooled features for each image, exactly as the bundle's head sees them (before standardisation). */
-export async function embedImages(options: {
+/** How a model's session output is pooled: the manifest's way, or kept as it is for a merged graph. */
+export function modelPooling(model: LoadedModel): BundleManifest['pooling'] {
+  return model.head ? model.manifest.pooling : 'flatten';
+}
+
+/**
+ * Class probabilities (count × classes) from a model's pooled session output: through the head, or as
+ * they are for a merged graph whose output already is the probabilities.
+ */
+export async function modelProbabilities(options: {
+  model: LoadedModel;
+  features: Float32Array;
+  count: number;
+}): Promise<Float32Array> {
+  const { model, features, count } = options;
+  return model.head ? predictProbabilities({ head: model.head, features, count }) : features;
+}
+
+/** Refuses features from a merged graph, which has none to give (its output is the probabilities). */
+export function requireFeatureOutput(model: LoadedModel): void {
+  if (!model.head) {
+    throw new HeadstartError(
+      'INVALID_OPTION',
+      `${model.manifest.id} is a merged ONNX graph that outputs class probabilities only; embeddings need the bundle itself (backbone and head).`,
+    );
+  }
+}
+
+async function runModel(options: {
   model: LoadedModel;
   inputs: readonly ImageInput[];
   batchSize?: number;
@@ -46,10 +77,20 @@ export async function embedImages(options: {
     session: model.session,
     backbone: model.backbone,
     preprocess: model.manifest.preprocess,
-    pooling: model.manifest.pooling,
+    pooling: modelPooling(model),
     batchSize: options.batchSize ?? 32,
     ...(model.cache ? { cache: model.cache } : {}),
   });
+}
+
+/** Pooled features for each image, exactly as the bundle's head sees them (before standardisation). */
+export async function embedImages(options: {
+  model: LoadedModel;
+  inputs: readonly ImageInput[];
+  batchSize?: number;
+}): Promise<ExtractResult> {
+  requireFeatureOutput(options.model);
+  return runModel(options);
 }
 
 /**
@@ -65,9 +106,9 @@ export async function predictImages(options: {
   const { model, inputs } = options;
   const labels = model.manifest.labels;
   const k = Math.min(options.topK ?? 3, labels.length);
-  const extracted = await embedImages(options);
-  const probabilities = await predictProbabilities({
-    head: model.head,
+  const extracted = await runModel(options);
+  const probabilities = await modelProbabilities({
+    model,
     features: extracted.features,
     count: extracted.kept.length,
   });

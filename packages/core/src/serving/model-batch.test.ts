@@ -72,7 +72,7 @@ beforeAll(async () => {
     head: { model: trained.model, ...(trained.standardizer ? { standardizer: trained.standardizer } : {}) },
   };
 });
-afterAll(() => model.head.model.dispose());
+afterAll(() => model.head?.model.dispose());
 
 const images = Array.from({ length: 7 }, (_, i) => Uint8Array.from([i + 1, 3 * i + 7, 11, i * i]));
 

@@ -1,11 +1,14 @@
 import { backboneOutputShape } from '../backbone/backbone-spec.ts';
 import { HeadstartError } from '../errors.ts';
 import { featureDimension, poolFeatures } from '../features/pooling.ts';
-import { predictProbabilities, topK, type RankedLabel } from '../head/predict-head.ts';
+import { topK, type RankedLabel } from '../head/predict-head.ts';
 import { imageTensorLength, preprocessImage } from '../image/image-tensor.ts';
-import type { LoadedModel } from '../pipeline/predict-images.ts';
+import { modelPooling, modelProbabilities, type LoadedModel } from '../pipeline/predict-images.ts';
 
-/** What the model makes of one image: its pooled features and the head's class probabilities. */
+/**
+ * What the model makes of one image: its pooled features and the head's class probabilities. A merged
+ * graph gives probabilities only; its features are empty.
+ */
 export interface ImageOutput {
   features: Float32Array;
   probabilities: Float32Array;
@@ -40,7 +43,8 @@ export async function runModelBatch(options: {
   tensors: readonly Float32Array[];
 }): Promise<ImageOutput[]> {
   const { model, tensors } = options;
-  const { preprocess, pooling } = model.manifest;
+  const { preprocess } = model.manifest;
+  const pooling = modelPooling(model);
   const n = tensors.length;
   if (n === 0) return [];
   const perImage = imageTensorLength(preprocess);
@@ -60,10 +64,10 @@ export async function runModelBatch(options: {
   const shape = backboneOutputShape(model.backbone, side);
   const dim = featureDimension(pooling, shape);
   const features = poolFeatures({ output: output.data, count: n, shape, layout: preprocess.layout, pooling });
-  const probabilities = await predictProbabilities({ head: model.head, features, count: n });
   const classes = model.manifest.labels.length;
+  const probabilities = await modelProbabilities({ model, features, count: n });
   return tensors.map((_, i) => ({
-    features: features.slice(i * dim, (i + 1) * dim),
+    features: model.head ? features.slice(i * dim, (i + 1) * dim) : new Float32Array(0),
     probabilities: probabilities.slice(i * classes, (i + 1) * classes),
   }));
 }

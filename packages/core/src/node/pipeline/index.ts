@@ -5,3 +5,4 @@ export * from './open-feature-backbone.ts';
 export * from './create-sample-extractor.ts';
 export * from './software-versions.ts';
 export * from './export-bundle.ts';
+export * from './export-merged-model.ts';
