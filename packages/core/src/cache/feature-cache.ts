@@ -61,7 +61,14 @@ export function featureContextId(context: FeatureCacheContext): string {
 /** A stored blob as a vector, or undefined when absent or not `dim` long (a damaged entry is a miss). */
 function toVector(bytes: Uint8Array | undefined, dim: number): Float32Array | undefined {
   if (bytes === undefined || bytes.byteLength !== dim * 4) return undefined;
-  // Copy so the vector is aligned and owned, whatever buffer the store handed back.
+  // A blob that owns its whole buffer is used as it is; anything else is copied so the vector is aligned
+  // and owned, whatever buffer the store handed back.
+  if (
+    bytes.byteOffset === 0 &&
+    bytes.buffer.byteLength === bytes.byteLength &&
+    bytes.buffer instanceof ArrayBuffer
+  )
+    return new Float32Array(bytes.buffer, 0, dim);
   const out = new Float32Array(dim);
   new Uint8Array(out.buffer).set(bytes);
   return out;

@@ -102,7 +102,9 @@ export function createFsBlobStore(options: { root: string }): BlobStore {
         const { bytesRead } = await handle.read(span, 0, span.byteLength, run.start);
         for (const { position, blob } of run.items) {
           const from = blob.offset - run.start;
-          if (from + blob.length <= bytesRead) out[position] = span.slice(from, from + blob.length);
+          if (from + blob.length > bytesRead) continue;
+          // A lone blob owns its read buffer; blobs sharing one get views, which callers copy anyway.
+          out[position] = run.items.length === 1 ? span : span.subarray(from, from + blob.length);
         }
       }
     } finally {
