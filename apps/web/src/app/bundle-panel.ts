@@ -1,9 +1,10 @@
-import type { LoadProgress, ModelInfo } from '../shared/protocol.ts';
+import type { LoadProgress } from '../shared/protocol.ts';
 import { createProgressLine } from './components/progress-line.ts';
 import type { AppContext } from './context.ts';
 import { Comlink, errorMessage } from './engine-client.ts';
 import { filesFromInput, isClutter, makeDropZone, type PickedFile } from './file-drop.ts';
-import { formatBytes, formatPercent, h, replace, showError } from './dom.ts';
+import { formatBytes, h, replace, showError } from './dom.ts';
+import { modelSummary } from './model-summary.ts';
 
 const PHASES: Record<LoadProgress['phase'], string> = {
   manifest: 'Reading the manifest and the head…',
@@ -15,6 +16,16 @@ const PHASES: Record<LoadProgress['phase'], string> = {
   session: 'Starting ONNX Runtime on the backbone…',
 };
 
+/** The same steps for a merged export, whose one graph holds backbone and head. */
+const MERGED_PHASES: Record<LoadProgress['phase'], string> = {
+  ...PHASES,
+  manifest: 'Reading model.json…',
+  cache: 'Looking for model.onnx in the browser cache…',
+  read: 'Reading model.onnx…',
+  verify: "Verifying model.onnx's sha256…",
+  session: 'Starting ONNX Runtime on the merged graph…',
+};
+
 function describeProgress(p: LoadProgress): { text: string; fraction?: number } {
   if (p.phase === 'download' && p.loaded !== undefined) {
     const of = p.total ? ` of ${formatBytes(p.total)}` : '';
@@ -23,41 +34,12 @@ function describeProgress(p: LoadProgress): { text: string; fraction?: number } 
       ...(p.total ? { fraction: p.loaded / p.total } : {}),
     };
   }
-  return { text: PHASES[p.phase] };
-}
-
-function summary(model: ModelInfo | undefined): HTMLElement {
-  if (!model) return h('p', { class: 'muted' }, 'No bundle loaded yet.');
-  return h(
-    'dl',
-    { class: 'model-summary' },
-    h('dt', {}, 'bundle'),
-    h('dd', { testid: 'model-id' }, model.id),
-    h('dt', {}, 'labels'),
-    h('dd', { testid: 'model-labels' }, model.labels.join(', ')),
-    h('dt', {}, 'backbone'),
-    h(
-      'dd',
-      { testid: 'model-backbone' },
-      `${model.backboneId} (${model.backboneWeights}), ${model.backboneSource.startsWith('rebuilt') ? '' : 'from '}${model.backboneSource}`,
-    ),
-    h('dt', {}, 'features'),
-    h(
-      'dd',
-      {},
-      `${model.inputSize}×${model.inputSize}, ${model.pooling}, ${model.featureDim.toLocaleString('en-US')}-d`,
-    ),
-    h('dt', {}, 'runs on'),
-    h('dd', { testid: 'model-provider', 'data-provider': model.executionProvider }, model.executionNote),
-    model.validationAccuracy !== undefined && h('dt', {}, 'validation'),
-    model.validationAccuracy !== undefined && h('dd', {}, formatPercent(model.validationAccuracy)),
-    ...model.warnings.map((w) => h('dd', { class: 'warning' }, w)),
-  );
+  return { text: (p.merged ? MERGED_PHASES : PHASES)[p.phase] };
 }
 
 /** The Classify screen's bundle card: what is loaded, and a drop zone and pickers for another bundle. */
 export function createBundlePanel(ctx: AppContext) {
-  const info = h('div', { testid: 'model-summary' }, summary(undefined));
+  const info = h('div', { testid: 'model-summary' }, modelSummary(undefined));
   const error = h('p', { class: 'error', testid: 'bundle-error', hidden: true, role: 'alert' });
   const progress = createProgressLine('bundle-progress');
   const folderInput = h('input', {
@@ -115,7 +97,7 @@ export function createBundlePanel(ctx: AppContext) {
   const zone = h(
     'div',
     { class: 'dropzone', testid: 'bundle-drop' },
-    'Drop a bundle folder or its .zip here, or ',
+    'Drop a bundle folder (or a merged ONNX export) or its .zip here, or ',
     h('button', { type: 'button', onclick: () => folderInput.click() }, 'choose a folder'),
     ' ',
     h('button', { type: 'button', onclick: () => zipInput.click() }, 'choose a .zip'),
@@ -125,7 +107,7 @@ export function createBundlePanel(ctx: AppContext) {
     ({ files, folders }) =>
       void load(files, folders[0] ? `The folder "${folders[0]}"` : `"${files[0]?.path ?? 'the drop'}"`),
   );
-  ctx.onModel((model) => replace(info, summary(model)));
+  ctx.onModel((model) => replace(info, modelSummary(model)));
 
   /** Loads the bundle the server preloads, if it preloads one. */
   const loadPreloaded = async () => {

@@ -101,11 +101,13 @@ export function createTrainSettings() {
   const name = h('input', { type: 'text', value: 'my-classes', testid: 'train-name' });
   const loadedOption = backbone.querySelector('option[value="loaded"]') as HTMLOptionElement;
   loadedOption.disabled = true;
+  const loadedNote = h('p', { class: 'muted', testid: 'train-loaded-note', hidden: true });
   const element = h(
     'section',
     { class: 'card', testid: 'train-settings' },
     h('h2', {}, 'Settings'),
     field('backbone', backbone),
+    loadedNote,
     h(
       'div',
       { class: 'fields' },
@@ -123,13 +125,23 @@ export function createTrainSettings() {
   );
   return {
     element,
-    /** Enables the "loaded bundle" backbone when a bundle is loaded, naming it. */
+    /**
+     * Enables the "loaded bundle" backbone when a bundle is loaded, naming it. A merged export leaves it
+     * off and says why: its graph ends in the head, so there are no backbone features to train on.
+     */
     setLoaded(model: ModelInfo | undefined) {
-      loadedOption.disabled = !model;
-      loadedOption.textContent = model
-        ? `The loaded bundle's backbone: ${model.backboneId} (${model.backboneWeights})`
-        : (BACKBONES[3]?.label ?? '');
-      if (!model && backbone.value === 'loaded') backbone.value = 'vgg16-b3';
+      const usable = model !== undefined && !model.merged;
+      loadedOption.disabled = !usable;
+      loadedOption.textContent = !model
+        ? (BACKBONES[3]?.label ?? '')
+        : model.merged
+          ? `Not the loaded model: ${model.id} is a merged ONNX graph, with no backbone features to train on`
+          : `The loaded bundle's backbone: ${model.backboneId} (${model.backboneWeights})`;
+      loadedNote.hidden = !model?.merged;
+      loadedNote.textContent = model?.merged
+        ? `The loaded model, ${model.id}, is a merged ONNX graph (backbone and head in one model.onnx): it outputs class probabilities, not features, so a head cannot be trained on its backbone here. To train on ${model.backboneId}, load the bundle it was exported from.`
+        : '';
+      if (!usable && backbone.value === 'loaded') backbone.value = 'vgg16-b3';
     },
     read(): Omit<TrainRequest, 'classes'> {
       const choice = BACKBONES.find((b) => b.value === backbone.value)?.choice ?? {

@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative, resolve, sep } from 'node:path';
 import type { Connect, Plugin } from 'vite';
-import { parseManifest } from '@headstart/core';
+import type { BundleManifest } from '@headstart/core';
+import { MERGED_MODEL_FILES, parseManifest, parseMergedModelDescription } from '@headstart/core';
 import { BUNDLED_BACKBONE_FILES, locateBundleBackbone } from '@headstart/core/node';
 import { RUNTIME_MIME_TYPES } from './isolation-headers.ts';
 
@@ -14,21 +15,36 @@ function listFiles(dir: string): string[] {
     .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split(sep).join('/'));
 }
 
+/** What the folder holds: a bundle (manifest.json) or a merged export (model.json beside model.onnx). */
+function readModelFolder(dir: string): { manifest: BundleManifest; merged: boolean } {
+  const description = join(dir, MERGED_MODEL_FILES.description);
+  if (existsSync(description) && existsSync(join(dir, MERGED_MODEL_FILES.graph))) {
+    // The page verifies model.onnx against this sha256 itself; here the description only has to parse.
+    const merged = parseMergedModelDescription(JSON.parse(readFileSync(description, 'utf8')));
+    return { manifest: merged.bundle, merged: true };
+  }
+  if (!existsSync(join(dir, 'manifest.json')))
+    throw new Error(
+      `${dir} is not a model bundle (no manifest.json) nor a merged export (no model.json beside model.onnx).`,
+    );
+  return { manifest: parseManifest(readFileSync(join(dir, 'manifest.json'), 'utf8')), merged: false };
+}
+
 /**
- * Serves one bundle directory at `/preloaded/`: `index.json` lists its files, each file is served as is.
- * A bundle that is not self-contained and whose backbone cannot be rebuilt from a seed (ImageNet weights)
- * gets the backbone from the Headstart model cache, verified by sha256, as `backbone.onnx`.
+ * Serves one bundle directory (or merged export, `export --format onnx`) at `/preloaded/`: `index.json`
+ * lists its files, each file is served as is. A bundle that is not self-contained and whose backbone
+ * cannot be rebuilt from a seed (ImageNet weights) gets the backbone from the Headstart model cache,
+ * verified by sha256, as `backbone.onnx`; a merged export carries its whole graph and needs nothing more.
  */
 export function preloadBundle(options: { dir: string; home?: string }): Plugin {
   const dir = resolve(options.dir);
-  if (!existsSync(join(dir, 'manifest.json')))
-    throw new Error(`${dir} is not a model bundle (no manifest.json).`);
-  const manifest = parseManifest(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+  const { manifest, merged } = readModelFolder(dir);
   const files = listFiles(dir);
   const extra = new Map<string, Uint8Array>();
   let located: Promise<void> | undefined;
   const locate = (): Promise<void> => {
     located ??= (async () => {
+      if (merged) return;
       // Seeded random weights are rebuilt by the page itself, byte for byte.
       const rebuildable = manifest.backbone.weights === 'random' && manifest.backbone.seed !== undefined;
       if (files.includes(BUNDLED_BACKBONE_FILES.graph) || rebuildable) return;

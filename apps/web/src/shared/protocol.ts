@@ -36,9 +36,22 @@ export interface RuntimeStatus {
   backbone?: { executionProvider: string; note: string };
 }
 
-/** A loaded bundle, as the page describes it. */
+/**
+ * A merged export as the page describes it: one ONNX graph (`export --format onnx`) whose output is the
+ * class probabilities, with no tf.js head after it.
+ */
+export interface MergedGraphInfo {
+  /** sha256 of model.onnx. */
+  sha256: string;
+  inputName: string;
+  outputName: string;
+}
+
+/** A loaded bundle (or merged export), as the page describes it. */
 export interface ModelInfo {
   id: string;
+  /** Set for a merged export; absent for a bundle (ONNX backbone, tf.js head). */
+  merged?: MergedGraphInfo;
   labels: string[];
   inputSize: number;
   pooling: string;
@@ -58,6 +71,8 @@ export interface ModelInfo {
 /** Loading progress of a bundle: which step, and bytes for downloads. */
 export interface LoadProgress {
   phase: BackboneLoadPhase | 'manifest' | 'download';
+  /** Set while a merged export loads: its steps concern model.json and model.onnx, not a backbone. */
+  merged?: boolean;
   loaded?: number;
   total?: number;
   path?: string;

@@ -53,7 +53,7 @@ export const engine: EngineApi = {
         throw new HeadstartError('INVALID_OPTION', 'A training run is already going; stop it first.');
       training = new AbortController();
       try {
-        const loaded = loadedBackbone();
+        const loaded = loadedBackbone(request.backbone);
         const run = await runTraining({
           request,
           callbacks,
@@ -104,5 +104,8 @@ export const engine: EngineApi = {
       return { features: out.features, dim: out.dim };
     }),
   benchmark: (options) =>
-    guarded(() => runBenchmark({ ...options, ...(loadedBackbone() ? { loaded: loadedBackbone() } : {}) })),
+    guarded(() => {
+      const loaded = loadedBackbone(options.backbone);
+      return runBenchmark({ ...options, ...(loaded ? { loaded } : {}) });
+    }),
 };

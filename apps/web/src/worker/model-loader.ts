@@ -2,8 +2,10 @@ import {
   createFileMapBundle,
   createHttpBundleReader,
   HeadstartError,
+  isMergedModel,
   isZipArchive,
   openBrowserBundleModel,
+  openBrowserMergedModel,
   readZipFiles,
   type BundleFileSource,
   type BundleReader,
@@ -34,24 +36,30 @@ async function bundleFiles(
   return new Map(files.map((f) => [f.path, f.blob]));
 }
 
-/** Opens a bundle from a reader on the device chosen at start-up, reporting each step. */
+/**
+ * Opens a bundle, or a merged export (model.json beside model.onnx), from a reader on the device chosen
+ * at start-up, reporting each step.
+ */
 export async function openModel(
   reader: BundleReader,
   onProgress: (p: LoadProgress) => void,
 ): Promise<OpenedBrowserModel> {
-  onProgress({ phase: 'manifest' });
-  const model = await openBrowserBundleModel({
+  const merged = await isMergedModel(reader);
+  const report = (phase: LoadProgress['phase']) => onProgress({ phase, ...(merged ? { merged } : {}) });
+  report('manifest');
+  const open = merged ? openBrowserMergedModel : openBrowserBundleModel;
+  const model = await open({
     reader,
     device: runtimeDevice(),
     wasmPaths: runtimeWasmPaths(),
     backboneStore: backboneStore(),
-    onPhase: (phase) => onProgress({ phase }),
+    onPhase: report,
   });
   noteSession(model.session);
   return model;
 }
 
-/** A bundle dropped as a folder's files or as one zip. */
+/** A bundle (or merged export) dropped as a folder's files or as one zip. */
 export async function openDroppedModel(
   files: { path: string; blob: Blob }[],
   name: string,
@@ -63,9 +71,9 @@ export async function openDroppedModel(
 }
 
 /**
- * The bundle the server preloads (`pnpm web --model <bundle>`), or undefined when it preloads none: the
- * server lists it in `<baseUrl>index.json`. Files download with progress; the backbone only when the
- * browser has not stored it yet.
+ * The bundle (or merged export) the server preloads (`pnpm web --model <dir>`), or undefined when it
+ * preloads none: the server lists it in `<baseUrl>index.json`. Files download with progress; the backbone
+ * (or merged graph) only when the browser has not stored it yet.
  */
 export async function openPreloadedModel(
   baseUrl: string,

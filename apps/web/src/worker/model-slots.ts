@@ -6,8 +6,8 @@ import {
   type OpenedBrowserModel,
   type OrtWebSession,
 } from '@headstart/core/browser';
-import type { ModelInfo } from '../shared/protocol.ts';
-import { describeModel, recordedAccuracy } from './model-info.ts';
+import type { ModelInfo, TrainBackboneChoice } from '../shared/protocol.ts';
+import { describeModel, mergedHasNoBackbone, recordedAccuracy } from './model-info.ts';
 import { noteSession } from './runtime.ts';
 import type { TrainedModel } from './trainer.ts';
 import type { LoadedBackbone } from './training-backbone.ts';
@@ -60,11 +60,13 @@ export function requireModel(): OpenedBrowserModel {
   return current.model;
 }
 
-/** Makes an opened bundle the Classify screen's model. */
+/** Makes an opened bundle (or merged export) the Classify screen's model. */
 export function adoptModel(model: OpenedBrowserModel, origin: ModelInfo['origin']): Promise<ModelInfo> {
-  const accuracy = recordedAccuracy(model.bundle.metrics);
+  // A merged export carries no metrics.json: no recorded accuracy to show.
+  const accuracy = recordedAccuracy(model.bundle?.metrics);
   const info = describeModel({
     model,
+    ...(model.merged ? { merged: model.merged } : {}),
     backboneSource: model.backboneSource,
     origin,
     warnings: model.warnings,
@@ -75,10 +77,15 @@ export function adoptModel(model: OpenedBrowserModel, origin: ModelInfo['origin'
   return setCurrent({ model, info });
 }
 
-/** The loaded bundle's backbone, for a training run or a benchmark on it. */
-export function loadedBackbone(): LoadedBackbone | undefined {
-  if (!current) return undefined;
+/**
+ * The loaded bundle's backbone, for a training run or a benchmark that chose it (undefined for any other
+ * choice, or with nothing loaded). A merged export is refused: its graph ends in the head, so it gives
+ * class probabilities, not features to train a head on or to time as a backbone.
+ */
+export function loadedBackbone(choice: TrainBackboneChoice): LoadedBackbone | undefined {
+  if (choice.kind !== 'loaded' || !current) return undefined;
   const { model } = current;
+  if (!model.backboneBytes) throw mergedHasNoBackbone(model.manifest.id);
   return {
     bytes: model.backboneBytes,
     spec: model.backbone,

@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { preprocessImage } from '@headstart/core';
@@ -10,7 +9,8 @@ import {
   type OpenedBundleModel,
 } from '@headstart/core/node';
 import { launchChromium, openApp, screenshot, toBase64 } from './support/browser.ts';
-import { classifyFiles, expectClose, loadBundle, setTopK } from './support/page-actions.ts';
+import { expectCliAnswers } from './support/cli-answers.ts';
+import { classifyFiles, drawOne, loadBundle, setTopK, type PageResult } from './support/page-actions.ts';
 import { serveBuiltPage } from './support/server.ts';
 
 const fixtures = inject('fixtures');
@@ -45,26 +45,9 @@ afterAll(async () => {
   ]);
 });
 
-/** The CLI's answer for an image, by file name. */
-function cliAnswer(name: string) {
-  const answer = fixtures.cliDigitPredictions.find((p) => basename(p.id) === name);
-  if (!answer?.ok || !answer.top) throw new Error(`The CLI gave no prediction for ${name}.`);
-  return {
-    label: answer.label as string,
-    probabilities: Object.fromEntries(answer.top.map((t) => [t.label, t.probability])),
-  };
-}
-
-function expectCliAnswers(results: Awaited<ReturnType<typeof classifyFiles>>): void {
-  expect(results).toHaveLength(fixtures.digitImages.length);
-  for (const result of results) {
-    const cli = cliAnswer(result.id);
-    expect(result.ok, result.error).toBe(true);
-    expect(result.label, result.id).toBe(cli.label);
-    expect(Object.keys(result.probabilities).sort()).toEqual(Object.keys(cli.probabilities).sort());
-    for (const [label, p] of Object.entries(cli.probabilities))
-      expectClose(result.probabilities[label] as number, p, TOLERANCE, `${result.id} ${label}`);
-  }
+/** The page's answers for the digit images are the CLI's. */
+function expectDigitAnswers(results: PageResult[]): void {
+  expectCliAnswers(results, fixtures.cliDigitPredictions, fixtures.digitImages.length);
 }
 
 describe('Classify', () => {
@@ -80,7 +63,7 @@ describe('Classify', () => {
     );
     expect(await page.getByTestId('isolation').textContent()).toContain('cross-origin isolated');
     await setTopK(page, 4);
-    expectCliAnswers(await classifyFiles(page, fixtures.digitImages));
+    expectDigitAnswers(await classifyFiles(page, fixtures.digitImages));
     expect(await page.getByTestId('classify-timing').textContent()).toMatch(/\d+ images in [\d.]+ ms/);
     await screenshot(page, 'classify');
     expect(errors).toEqual([]);
@@ -128,12 +111,12 @@ describe('Classify', () => {
     expect(await page.getByTestId('model-backbone').textContent()).toContain(
       "from the bundle's backbone.onnx",
     );
-    expectCliAnswers(await classifyFiles(page, fixtures.digitImages));
+    expectDigitAnswers(await classifyFiles(page, fixtures.digitImages));
     const zip = await loadBundle(page, { zip: fixtures.digitZip });
     expect(zip.error).toBeUndefined();
     // The same backbone (by sha256) now comes from the browser's store, not the zip.
     expect(await page.getByTestId('model-backbone').textContent()).toContain('from the browser cache');
-    expectCliAnswers(await classifyFiles(page, fixtures.digitImages));
+    expectDigitAnswers(await classifyFiles(page, fixtures.digitImages));
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -186,7 +169,7 @@ describe('Classify', () => {
       console.log(`${device}: worst feature difference ${worst.toExponential(2)} of the largest feature`);
       expect(worst).toBeLessThanOrEqual(TOLERANCE);
       await setTopK(page, 4);
-      expectCliAnswers(await classifyFiles(page, fixtures.digitImages));
+      expectDigitAnswers(await classifyFiles(page, fixtures.digitImages));
       // 100 predictions on WASM; 10 on SwiftShader's emulated GPU, where each takes a while (the head is the same).
       const leak = await page.evaluate(
         async ({ b64, count }) => {
@@ -217,17 +200,7 @@ describe('Classify', () => {
   test('a digit bundle offers a canvas: a drawn digit is classified when the pen lifts', async () => {
     const context = await browser.newContext();
     const { page, errors } = await openApp(context, preloaded.url);
-    const pad = page.getByTestId('digit-canvas');
-    await expect.poll(() => pad.isVisible()).toBe(true);
-    const box = await pad.boundingBox();
-    if (!box) throw new Error('The canvas has no box.');
-    // A "1": one stroke down the middle.
-    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.15);
-    await page.mouse.down();
-    for (let t = 0.15; t <= 0.85; t += 0.05)
-      await page.mouse.move(box.x + box.width * 0.52, box.y + box.height * t);
-    await page.mouse.up();
-    await page.waitForSelector('[data-testid="result"][data-id="drawing"]', { timeout: 30_000 });
+    await drawOne(page);
     const label = await page.locator('[data-testid="result"][data-id="drawing"]').getAttribute('data-label');
     expect(['0', '1', '2', '3']).toContain(label);
     await screenshot(page, 'classify-digit');

@@ -4,17 +4,24 @@ import { join, relative } from 'node:path';
 import { zipSync } from 'fflate';
 import { build } from 'vite';
 import type { TestProject } from 'vitest/node';
+import { exportMergedModel } from '@headstart/core/node';
 import { cliPredict, runCli, type CliPrediction } from './support/cli.ts';
 import { writeColourDataset, writeDigitDataset } from './support/datasets.ts';
 import { WEB_ROOT } from './support/paths.ts';
 
-/** What the suites share: a digit bundle trained, exported and run through the CLI, and image folders. */
+/**
+ * What the suites share: a digit bundle trained, exported (as a bundle and as a merged graph) and run
+ * through the CLI, and image folders.
+ */
 export interface E2eFixtures {
   root: string;
   home: string;
   digitBundle: string;
   digitExported: string;
   digitZip: string;
+  /** The same bundle as one merged ONNX graph (`export --format onnx`), as a folder and as a zip. */
+  digitMerged: string;
+  digitMergedZip: string;
   digitImages: string[];
   cliDigitPredictions: CliPrediction[];
   colours: Record<string, string[]>;
@@ -72,6 +79,10 @@ export async function setup(project: TestProject): Promise<void> {
   await runCli(['export', '--model', digitBundle, '--out', digitExported], home);
   const digitZip = join(root, 'digit-exported.zip');
   await writeFile(digitZip, await zipFolder(digitExported, 'digit-exported'));
+  const digitMerged = join(root, 'digit-merged');
+  await exportMergedModel({ dir: digitBundle, out: digitMerged, home });
+  const digitMergedZip = join(root, 'digit-merged.zip');
+  await writeFile(digitMergedZip, await zipFolder(digitMerged, 'digit-merged'));
   const cliDigitPredictions = await cliPredict({ model: digitExported, images: digits.test, topK: 4, home });
   const colours = await writeColourDataset(join(root, 'colours'), ['red', 'blue'], 8);
   const colourTest = await writeColourDataset(join(root, 'colour-test'), ['red', 'blue'], 2, 101);
@@ -81,6 +92,8 @@ export async function setup(project: TestProject): Promise<void> {
     digitBundle,
     digitExported,
     digitZip,
+    digitMerged,
+    digitMergedZip,
     digitImages: digits.test,
     cliDigitPredictions,
     colours,

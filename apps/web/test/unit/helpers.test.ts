@@ -2,7 +2,18 @@ import { describe, expect, test } from 'vitest';
 import { engineError } from '../../src/app/engine-client.ts';
 import { groupByTopFolder, isClutter, type PickedFile } from '../../src/app/file-drop.ts';
 import { randomBackboneName } from '../../src/worker/backbone-names.ts';
-import { isDigitBundle, recordedAccuracy } from '../../src/worker/model-info.ts';
+import {
+  describeMergedModel,
+  type BundleManifest,
+  type LoadedModel,
+  type MergedModelDescription,
+} from '@headstart/core';
+import {
+  describeModel,
+  isDigitBundle,
+  mergedHasNoBackbone,
+  recordedAccuracy,
+} from '../../src/worker/model-info.ts';
 
 const picked = (path: string) => ({ path, file: new Blob([path]) as File }) as PickedFile;
 
@@ -56,5 +67,50 @@ describe('page helpers', () => {
       message: 'bundle schema 2 is newer',
     });
     expect(engineError('boom')).toEqual({ code: 'INTERNAL', message: 'boom' });
+  });
+
+  test('a merged export is described as one graph with its names and sha256, and no recorded accuracy', () => {
+    // Only what describing a model reads.
+    const manifest = {
+      id: 'digits',
+      labels: ['0', '1'],
+      backbone: { id: 'vgg16-micro-random-s42-b3', weights: 'random', seed: 42 },
+      preprocess: { inputSize: 32, layout: 'nchw' },
+      pooling: 'flatten',
+      featureDim: 256,
+    } as BundleManifest;
+    const merged: MergedModelDescription = describeMergedModel({
+      manifest,
+      inputName: 'input',
+      outputName: 'probabilities',
+      numClasses: manifest.labels.length,
+      sha256: 'c'.repeat(64),
+    });
+    const model = { manifest } as LoadedModel;
+    const common = {
+      model,
+      backboneSource: "the export's model.onnx",
+      origin: 'file' as const,
+      warnings: [],
+      executionProvider: 'wasm',
+      executionNote: 'WASM, 1 thread',
+    };
+    const info = describeModel({ ...common, merged });
+    expect(info.merged).toEqual({ sha256: 'c'.repeat(64), inputName: 'input', outputName: 'probabilities' });
+    expect(info).toMatchObject({
+      id: 'digits',
+      labels: ['0', '1'],
+      backboneId: 'vgg16-micro-random-s42-b3',
+      backboneWeights: 'random, seed 42',
+      digits: true,
+    });
+    expect(info.validationAccuracy).toBeUndefined();
+    expect(describeModel(common).merged).toBeUndefined();
+    expect(mergedHasNoBackbone('digits')).toMatchObject({
+      code: 'INVALID_OPTION',
+      message: expect.stringMatching(
+        /^digits is a merged ONNX graph .* no head can be trained on it; load the bundle/,
+      ),
+    });
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createServer, preview, type PreviewServer, type ViteDevServer } from 'vite';
-import { buildVggOnnx } from '@headstart/core';
+import { buildVggOnnx, describeMergedModel, parseManifest, sha256Hex } from '@headstart/core';
 import { saveBackbone } from '@headstart/core/node';
 import { preloadBundle } from '../../src/server/preload-bundle.ts';
 import { headstartRuntime } from '../../src/server/runtime-files.ts';
@@ -157,5 +157,43 @@ describe('the dev and preview servers', () => {
     } finally {
       await server.close();
     }
+  });
+
+  test('preload a merged export (model.json beside model.onnx) as it is, and refuse a folder that is neither', async () => {
+    const merged = join(root, 'merged');
+    await mkdir(merged, { recursive: true });
+    const graph = new Uint8Array([1, 2, 3, 4, 5]);
+    const description = describeMergedModel({
+      manifest: parseManifest(manifest),
+      inputName: 'input',
+      outputName: 'probabilities',
+      numClasses: 2,
+      sha256: sha256Hex(graph),
+    });
+    await writeFile(join(merged, 'model.onnx'), graph);
+    await writeFile(join(merged, 'model.json'), JSON.stringify(description));
+    const server = await createServer({
+      configFile: false,
+      root,
+      logLevel: 'silent',
+      plugins: [preloadBundle({ dir: merged })],
+      server: { host: '127.0.0.1', port: 0 },
+    });
+    await server.listen();
+    try {
+      const base = server.resolvedUrls?.local[0] ?? '';
+      const index = await (await fetch(`${base}preloaded/index.json`)).json();
+      expect(index.id).toBe('tiny');
+      expect([...index.files].sort()).toEqual(['model.json', 'model.onnx']);
+      expect(new Uint8Array(await (await fetch(`${base}preloaded/model.onnx`)).arrayBuffer())).toEqual(graph);
+      expect((await fetch(`${base}preloaded/manifest.json`)).status).toBe(404);
+    } finally {
+      await server.close();
+    }
+    const empty = join(root, 'empty');
+    await mkdir(empty, { recursive: true });
+    expect(() => preloadBundle({ dir: empty })).toThrow(
+      /is not a model bundle \(no manifest.json\) nor a merged export \(no model.json beside model.onnx\)/,
+    );
   });
 });

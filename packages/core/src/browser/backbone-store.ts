@@ -46,3 +46,25 @@ export async function putStoredBackbone(options: {
   await store.put(k.graph, backbone.bytes);
   await store.put(k.spec, encoder.encode(JSON.stringify(backbone.spec)));
 }
+
+/**
+ * A graph stored under `sha256` without a backbone spec (a merged export's model.onnx, whose spec comes
+ * from its model.json), verified again on the way out, or undefined.
+ */
+export async function getStoredGraph(options: {
+  store: BlobStore;
+  sha256: string;
+}): Promise<Uint8Array | undefined> {
+  const bytes = await options.store.get(keys(options.sha256).graph);
+  if (!bytes) return undefined;
+  return (await sha256HexAsync(bytes)) === options.sha256 ? bytes : undefined;
+}
+
+/** Stores a graph's bytes under their sha256, where getStoredGraph finds them. */
+export async function putStoredGraph(options: {
+  store: BlobStore;
+  sha256: string;
+  bytes: Uint8Array;
+}): Promise<void> {
+  await options.store.put(keys(options.sha256).graph, options.bytes);
+}

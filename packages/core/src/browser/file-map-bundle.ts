@@ -1,5 +1,6 @@
 import type { BundleReader } from '../bundle/bundle-files.ts';
 import { BUNDLE_FILES } from '../bundle/bundle-files.ts';
+import { MERGED_MODEL_FILES } from '../bundle/merged-model.ts';
 import { HeadstartError } from '../errors.ts';
 
 /** A file of a dropped folder or an unzipped archive: a Blob (File) or bytes already in memory. */
@@ -8,7 +9,7 @@ export type BundleFileSource = Blob | Uint8Array;
 /** A BundleReader over named files, with where the bundle sits among them. */
 export interface FileMapBundle {
   reader: BundleReader;
-  /** Folder of manifest.json among the paths given (`''` at the top, else ending in `/`). */
+  /** Folder of manifest.json (or of a merged export's model.json) among the paths (`''` at the top, else ending in `/`). */
   root: string;
   /** Bundle-relative paths of the files under root. */
   paths: string[];
@@ -24,10 +25,26 @@ function describeFew(paths: readonly string[]): string {
   return paths.length > 3 ? `${shown} and ${paths.length - 3} more` : shown;
 }
 
+/** Folders (`''` or ending in `/`) that hold a bundle's manifest.json or a merged export's two files. */
+function modelFolders(paths: readonly string[]): string[] {
+  const has = new Set(paths);
+  const folders: string[] = [];
+  for (const path of paths) {
+    const slash = path.lastIndexOf('/');
+    const folder = path.slice(0, slash + 1);
+    const name = path.slice(slash + 1);
+    // A bare model.json is too common a name (every head has one): it counts only beside model.onnx.
+    const merged = name === MERGED_MODEL_FILES.description && has.has(`${folder}${MERGED_MODEL_FILES.graph}`);
+    if (name === BUNDLE_FILES.manifest || merged) folders.push(folder);
+  }
+  return folders;
+}
+
 /**
  * Finds a bundle among files by path (a dropped folder with `webkitRelativePath`s, or a zip's entries):
- * its root is the shallowest folder holding manifest.json, so `my-model/manifest.json` and a bare
- * `manifest.json` both work. Missing files read as PATH_NOT_FOUND, as loadBundle expects.
+ * its root is the shallowest folder holding manifest.json, or model.json beside model.onnx (a merged
+ * export), so `my-model/manifest.json` and a bare `manifest.json` both work. Missing files read as
+ * PATH_NOT_FOUND, as loadBundle expects.
  */
 export function createFileMapBundle(options: {
   files: ReadonlyMap<string, BundleFileSource>;
@@ -36,17 +53,15 @@ export function createFileMapBundle(options: {
   const all = [...options.files.keys()].map((p) => p.replace(/\\/g, '/').replace(/^\.?\//, ''));
   const byPath = new Map<string, BundleFileSource>();
   [...options.files.values()].forEach((file, i) => byPath.set(all[i] as string, file));
-  const manifests = all
-    .filter((p) => p === BUNDLE_FILES.manifest || p.endsWith(`/${BUNDLE_FILES.manifest}`))
-    .sort((a, b) => a.split('/').length - b.split('/').length || (a < b ? -1 : 1));
-  const first = manifests[0];
-  if (first === undefined) {
+  const root = modelFolders(all).sort(
+    (a, b) => a.split('/').length - b.split('/').length || (a < b ? -1 : 1),
+  )[0];
+  if (root === undefined) {
     throw new HeadstartError(
       'BUNDLE_INVALID',
-      `${options.name ?? 'This'} is not a model bundle: it has no manifest.json (it holds ${describeFew(all)}).`,
+      `${options.name ?? 'This'} is not a model bundle: it has no manifest.json (it holds ${describeFew(all)}), nor the model.json and model.onnx of a merged export.`,
     );
   }
-  const root = first.slice(0, first.length - BUNDLE_FILES.manifest.length);
   const paths = all.filter((p) => p.startsWith(root)).map((p) => p.slice(root.length));
   return {
     root,

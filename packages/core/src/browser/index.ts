@@ -14,5 +14,7 @@ export * from './http-bundle-reader.ts';
 export * from './rebuild-random-backbone.ts';
 export * from './locate-browser-backbone.ts';
 export * from './open-browser-bundle-model.ts';
+export * from './read-browser-merged-model.ts';
+export * from './open-browser-merged-model.ts';
 export * from './file-dataset.ts';
 export * from './browser-versions.ts';

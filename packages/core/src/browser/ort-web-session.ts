@@ -59,6 +59,8 @@ export interface CreateOrtWebSessionOptions extends ConfigureOrtWebOptions {
   /** The ONNX graph's bytes. */
   model: Uint8Array;
   device?: BrowserDevice;
+  /** Name of the graph input to feed; default its first. */
+  inputName?: string;
   /** Name of the graph output to fetch; default its first. */
   outputName?: string;
 }
@@ -112,7 +114,7 @@ export async function createOrtWebSession(options: CreateOrtWebSessionOptions): 
     );
   }
   const opened = session;
-  const inputName = opened.inputNames[0] ?? 'input';
+  const inputName = options.inputName ?? opened.inputNames[0] ?? 'input';
   const outputName = options.outputName ?? opened.outputNames[0] ?? 'features';
   let queue: Promise<unknown> = Promise.resolve();
   const runOnce = async (input: Float32Array, dims: readonly number[]): Promise<BackboneOutput> => {

@@ -99,4 +99,23 @@ describe('createFileMapBundle', () => {
       /The folder "pets" is not a model bundle: it has no manifest.json \(it holds "cat.png", "dog.png"\)/,
     );
   });
+
+  test("finds model.json beside model.onnx as the root, but not a head's model.json", async () => {
+    const dropped = createFileMapBundle({
+      files: new Map([
+        ['digits-onnx/model.json', blob('{}')],
+        ['digits-onnx/model.onnx', blob('graph')],
+      ]),
+    });
+    expect(dropped.root).toBe('digits-onnx/');
+    expect(new TextDecoder().decode(await dropped.reader.read('model.onnx'))).toBe('graph');
+    expect(() =>
+      createFileMapBundle({
+        files: new Map([['run/head/model.json', blob('{}')]]),
+        name: 'The folder "run"',
+      }),
+    ).toThrow(
+      'The folder "run" is not a model bundle: it has no manifest.json (it holds "run/head/model.json"), nor the model.json and model.onnx of a merged export.',
+    );
+  });
 });

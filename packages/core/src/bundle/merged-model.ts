@@ -97,9 +97,8 @@ export async function isMergedModel(reader: BundleReader): Promise<boolean> {
   }
 }
 
-/** Reads a merged export and checks the graph against the sha256 its description gives. */
-export async function loadMergedModel(options: { reader: BundleReader }): Promise<MergedModel> {
-  const { reader } = options;
+/** Reads and parses a merged export's model.json. */
+export async function readMergedModelDescription(reader: BundleReader): Promise<MergedModelDescription> {
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder().decode(await reader.read(MERGED_MODEL_FILES.description)));
@@ -108,15 +107,33 @@ export async function loadMergedModel(options: { reader: BundleReader }): Promis
       throw new HeadstartError('BUNDLE_INVALID', `model.json is not valid JSON: ${error.message}`);
     throw error;
   }
-  const description = parseMergedModelDescription(json);
-  const graph = await reader.read(MERGED_MODEL_FILES.graph);
-  const actual = sha256Hex(graph);
-  if (actual !== description.sha256) {
+  return parseMergedModelDescription(json);
+}
+
+/**
+ * Checks a merged graph's bytes against the sha256 its description gives (CHECKSUM_MISMATCH otherwise).
+ * `sha256Hex` may be asynchronous, e.g. WebCrypto's, which pages need for graphs of hundreds of MB.
+ */
+export async function verifyMergedGraph(options: {
+  description: MergedModelDescription;
+  graph: Uint8Array;
+  sha256Hex?: (bytes: Uint8Array) => string | Promise<string>;
+}): Promise<void> {
+  const actual = await (options.sha256Hex ?? sha256Hex)(options.graph);
+  const expected = options.description.sha256;
+  if (actual !== expected) {
     throw new HeadstartError(
       'CHECKSUM_MISMATCH',
-      `model.onnx has sha256 ${actual}, but model.json says ${description.sha256}: the graph was changed or damaged.`,
+      `model.onnx has sha256 ${actual}, but model.json says ${expected}: the graph was changed or damaged.`,
     );
   }
+}
+
+/** Reads a merged export and checks the graph against the sha256 its description gives. */
+export async function loadMergedModel(options: { reader: BundleReader }): Promise<MergedModel> {
+  const description = await readMergedModelDescription(options.reader);
+  const graph = await options.reader.read(MERGED_MODEL_FILES.graph);
+  await verifyMergedGraph({ description, graph });
   return { description, graph };
 }
 

@@ -75,3 +75,17 @@ export async function setTopK(page: Page, k: number): Promise<void> {
 export function expectClose(actual: number, expected: number, tolerance: number, what: string): void {
   expect(Math.abs(actual - expected), `${what}: ${actual} vs ${expected}`).toBeLessThanOrEqual(tolerance);
 }
+
+/** Draws a "1" on the digit canvas (one stroke down the middle) and waits for its result card. */
+export async function drawOne(page: Page): Promise<void> {
+  const pad = page.getByTestId('digit-canvas');
+  await expect.poll(() => pad.isVisible()).toBe(true);
+  const box = await pad.boundingBox();
+  if (!box) throw new Error('The canvas has no box.');
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.15);
+  await page.mouse.down();
+  for (let t = 0.15; t <= 0.85; t += 0.05)
+    await page.mouse.move(box.x + box.width * 0.52, box.y + box.height * t);
+  await page.mouse.up();
+  await page.waitForSelector('[data-testid="result"][data-id="drawing"]', { timeout: 30_000 });
+}
