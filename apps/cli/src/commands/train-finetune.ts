@@ -29,6 +29,8 @@ export async function runFinetuneTrain(
     cache: boolean;
     strict: boolean;
     preset: string;
+    /** Which tf.js backend trains the conv blocks and the head, and why. */
+    tfjsNote: string;
     out?: string;
     started: number;
   },
@@ -42,7 +44,7 @@ export async function runFinetuneTrain(
   );
   note(
     ctx,
-    `head      ${formatHeadSpec(settings.head)}${settings.standardize ? ', standardised features' : ''}`,
+    `head      ${formatHeadSpec(settings.head)}${settings.standardize ? ', standardised features' : ''}; blocks and head on tf.js ${input.tfjsNote}`,
   );
   let stopExtractBar = (): void => {};
   const result = await finetuneClassifier({

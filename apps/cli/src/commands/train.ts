@@ -198,6 +198,7 @@ export async function runTrain(
       cache: flags.cache,
       strict: flags.strict ?? false,
       preset: preset.name,
+      tfjsNote: tfjs.note,
       ...(flags.out ? { out: flags.out } : {}),
       started,
     });

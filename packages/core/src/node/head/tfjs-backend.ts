@@ -42,7 +42,7 @@ export async function initTfjs(options: InitTfjsOptions = {}): Promise<InitTfjsR
   const reasons: string[] = [];
   if (choice === 'auto' || choice === 'tfjs-node') {
     const native = await tryNative();
-    if (native === true) return { backend: 'tensorflow', note: 'tfjs-node (native TensorFlow)' };
+    if (typeof native === 'object') return { backend: 'tensorflow', note: native.note };
     if (choice === 'tfjs-node') {
       throw new HeadstartError('DEVICE_UNAVAILABLE', `The tfjs-node backend is unavailable: ${native}.`);
     }
@@ -71,19 +71,28 @@ export async function initTfjs(options: InitTfjsOptions = {}): Promise<InitTfjsR
   return { backend: 'cpu', note: `cpu (pure JavaScript, slow)${why}; ${NATIVE_HINT}` };
 }
 
-/** True when tfjs-node registered its backend on our tfjs-core and it started, else the reason not. */
-async function tryNative(): Promise<true | string> {
-  // A variable specifier keeps bundlers and the type checker from requiring the optional package.
-  const specifier = '@tensorflow/tfjs-node';
-  try {
-    await import(specifier);
-  } catch {
-    return 'tfjs-node is not installed';
+/** The native packages, GPU build first: both register the `tensorflow` backend. */
+const NATIVE_PACKAGES = [
+  { specifier: '@tensorflow/tfjs-node-gpu', note: 'tfjs-node-gpu (native TensorFlow with CUDA)' },
+  { specifier: '@tensorflow/tfjs-node', note: 'tfjs-node (native TensorFlow)' },
+] as const;
+
+/** The note of the native package that registered its backend on our tfjs-core and started, else why not. */
+async function tryNative(): Promise<{ note: string } | string> {
+  for (const { specifier, note } of NATIVE_PACKAGES) {
+    try {
+      // A variable specifier keeps bundlers and the type checker from requiring the optional package.
+      const name: string = specifier;
+      await import(name);
+    } catch {
+      continue;
+    }
+    if (!tf.findBackendFactory('tensorflow')) {
+      return `${specifier} is installed but bound to another copy of @tensorflow/tfjs-core`;
+    }
+    return (await setQuietly('tensorflow')) ? { note } : `${specifier} failed to start`;
   }
-  if (!tf.findBackendFactory('tensorflow')) {
-    return 'tfjs-node is installed but bound to another copy of @tensorflow/tfjs-core';
-  }
-  return (await setQuietly('tensorflow')) ? true : 'tfjs-node failed to start';
+  return 'tfjs-node is not installed';
 }
 
 /** How the wasm backend's products run: ONNX Runtime's multi-threaded gemm, or the WASM kernels alone. */
