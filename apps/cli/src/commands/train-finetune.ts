@@ -40,7 +40,7 @@ export async function runFinetuneTrain(
   const decode = createImageDecoder();
   note(
     ctx,
-    `scenario  ${scenario.scenario}: ${scenario.scenario === 'partial' ? `blocks 1–${scenario.trainableFrom - 1} frozen in ONNX Runtime, blocks ${scenario.trainableFrom}–${backbone.spec.blocks.length} retrained` : 'every block retrained'} with the head; conv lr ${scenario.learningRateBackbone}, head lr ${scenario.learningRate}, ${scenario.warmupEpochs} warm-up epoch(s)${scenario.augment.shift || scenario.augment.flip ? `, augmentation shift ${scenario.augment.shift}px${scenario.augment.flip ? ' + flip' : ''}` : ''}`,
+    `scenario  ${scenario.scenario}: ${scenario.scenario === 'partial' ? `${scenario.trainableFrom === 2 ? 'block 1' : `blocks 1–${scenario.trainableFrom - 1}`} frozen in ONNX Runtime, ${scenario.trainableFrom === backbone.spec.blocks.length ? `block ${scenario.trainableFrom}` : `blocks ${scenario.trainableFrom}–${backbone.spec.blocks.length}`} retrained` : 'every block retrained'} with the head; conv lr ${scenario.learningRateBackbone}, head lr ${scenario.learningRate}, ${scenario.warmupEpochs} warm-up epoch(s)${scenario.augment.shift || scenario.augment.flip ? `, augmentation shift ${scenario.augment.shift}px${scenario.augment.flip ? ' + flip' : ''}` : ''}`,
   );
   note(
     ctx,
