@@ -1,24 +1,7 @@
 import { resolve } from 'node:path';
-import type {
-  BackboneSession,
-  BackboneSpec,
-  BundleManifest,
-  BundleMetrics,
-  Device,
-  HeadModel,
-  LoadedModel,
-} from '@headstart/core';
+import type { BackboneSession, BackboneSpec, BundleMetrics, Device, LoadedModel } from '@headstart/core';
+import { createImageDecoder, createWorkerSession, readModelDir, type ModelDir } from '@headstart/core/node';
 import {
-  createDirBundleReader,
-  createImageDecoder,
-  createWorkerSession,
-  locateBundleBackbone,
-  readBundleDir,
-} from '@headstart/core/node';
-import {
-  isMergedModel,
-  loadMergedModel,
-  mergedBackboneSpec,
   blankImageTensors,
   createDynamicBatcher,
   runModelBatch,
@@ -32,7 +15,7 @@ export interface SharedBackbone {
   session: BackboneSession;
   spec: BackboneSpec;
   sha256: string;
-  /** Where the graph came from, as locateBundleBackbone says. */
+  /** Where the graph came from, as readModelDir's locateGraph says. */
   source: string;
   users: number;
 }
@@ -82,43 +65,7 @@ const MAX_WARMUP_BATCH = 64;
  */
 const BATCHES_IN_FLIGHT = 2;
 
-/** What a served directory holds: a bundle (backbone found by sha256, tf.js head) or a merged graph. */
-interface ModelFiles {
-  manifest: BundleManifest;
-  /** Absent for a merged graph, whose session outputs the probabilities. */
-  head?: HeadModel;
-  metrics?: BundleMetrics;
-  /** sha256 of the graph the session runs: the backbone's, or the merged graph's. */
-  graphSha256: string;
-  locateGraph(): Promise<{ bytes: Uint8Array; spec: BackboneSpec; source: string }>;
-}
-
-async function readModelFiles(dir: string, home: string | undefined): Promise<ModelFiles> {
-  const reader = createDirBundleReader({ dir });
-  if (await isMergedModel(reader)) {
-    const merged = await loadMergedModel({ reader });
-    return {
-      manifest: merged.description.bundle,
-      graphSha256: merged.description.sha256,
-      locateGraph: async () => ({
-        bytes: merged.graph,
-        spec: mergedBackboneSpec(merged),
-        source: 'model.onnx (merged graph: backbone and head)',
-      }),
-    };
-  }
-  const bundle = await readBundleDir({ dir });
-  return {
-    manifest: bundle.manifest,
-    head: bundle.head,
-    ...(bundle.metrics ? { metrics: bundle.metrics } : {}),
-    graphSha256: bundle.manifest.backbone.sha256,
-    locateGraph: () =>
-      locateBundleBackbone({ manifest: bundle.manifest, bundleDir: dir, ...(home ? { home } : {}) }),
-  };
-}
-
-async function openBackbone(options: LoadServingModelOptions, files: ModelFiles): Promise<SharedBackbone> {
+async function openBackbone(options: LoadServingModelOptions, files: ModelDir): Promise<SharedBackbone> {
   const located = await files.locateGraph();
   const opened = await createWorkerSession({
     model: located.bytes,
@@ -136,14 +83,14 @@ async function openBackbone(options: LoadServingModelOptions, files: ModelFiles)
  */
 export async function loadServingModel(options: LoadServingModelOptions): Promise<ServingModel> {
   const dir = resolve(options.dir);
-  const files = await readModelFiles(dir, options.home);
+  const files = await readModelDir({ dir, ...(options.home ? { home: options.home } : {}) });
   const previous = options.previous?.backbone;
   const reusedBackbone = previous !== undefined && previous.sha256 === files.graphSha256;
   let backbone: SharedBackbone;
   try {
     backbone = reusedBackbone ? previous : await openBackbone(options, files);
   } catch (error) {
-    files.head?.model.dispose();
+    files.disposeHead();
     throw error;
   }
   backbone.users++;
@@ -158,7 +105,7 @@ export async function loadServingModel(options: LoadServingModelOptions): Promis
   const dispose = async () => {
     if (disposed) return;
     disposed = true;
-    files.head?.model.dispose();
+    files.disposeHead();
     if (--backbone.users === 0) await backbone.session.dispose();
   };
   try {

@@ -6,7 +6,6 @@ import {
   createWorkerSession,
   resolveBackbone,
   saveSelfContainedBundle,
-  softwareVersions,
 } from '@headstart/core/node';
 import { preprocessFor, type Dataset, type Device, type NormalizationMode } from '@headstart/core';
 import { note, type CliContext } from '../context.ts';
@@ -14,6 +13,7 @@ import { formatEpochLine } from '../ui/epoch-line.ts';
 import { createCliExtractor } from '../ui/cli-extractor.ts';
 import { printTrainSummary } from '../ui/train-summary.ts';
 import type { resolveTrainSettings } from './train.ts';
+import { sharedTrainingOptions } from './train-options.ts';
 
 /** `train --scenario partial|scratch|full`: conv blocks retrained in tf.js together with the head. */
 export async function runFinetuneTrain(
@@ -54,18 +54,7 @@ export async function runFinetuneTrain(
     decode,
     preprocess,
     pooling: settings.pooling,
-    head: settings.head,
-    epochs: settings.epochs,
-    batchSize: settings.batchSize,
-    seed: settings.seed,
-    valSplit: settings.valSplit,
-    ...(settings.testSplit !== undefined ? { testSplit: settings.testSplit } : {}),
-    ...(settings.patience ? { patience: settings.patience } : {}),
-    ...(settings.classWeights ? { classWeights: settings.classWeights } : {}),
-    standardize: settings.standardize,
-    preset: input.preset,
-    versions: softwareVersions(),
-    signal: ctx.signal,
+    ...sharedTrainingOptions(ctx, settings, input.preset),
     openFrozen: async (frozen) => {
       const session = await createWorkerSession({
         model: frozen.bytes,

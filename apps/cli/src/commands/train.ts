@@ -20,7 +20,6 @@ import {
   openDataset,
   resolveBackbone,
   saveBundleDir,
-  softwareVersions,
   TFJS_BACKEND_CHOICES,
 } from '@headstart/core/node';
 import { readFileSync } from 'node:fs';
@@ -31,6 +30,7 @@ import { printTrainSummary } from '../ui/train-summary.ts';
 import { createCliExtractor } from '../ui/cli-extractor.ts';
 import { parseChoice, parseInteger, parseNumber } from '../ui/parse-options.ts';
 import { runFinetuneTrain } from './train-finetune.ts';
+import { sharedTrainingOptions } from './train-options.ts';
 import {
   addBackboneOptions,
   inputAndPooling,
@@ -235,19 +235,8 @@ export async function runTrain(
       backboneFile: backbone.spec.arch === 'custom' ? resolve(flags.backbone) : `cache:${backbone.spec.id}`,
       preprocess: backbone.preprocess,
       pooling: settings.pooling,
-      head: settings.head,
-      epochs: settings.epochs,
-      batchSize: settings.batchSize,
+      ...sharedTrainingOptions(ctx, settings, preset.name),
       learningRate: settings.learningRate,
-      seed: settings.seed,
-      valSplit: settings.valSplit,
-      ...(settings.testSplit !== undefined ? { testSplit: settings.testSplit } : {}),
-      ...(settings.patience ? { patience: settings.patience } : {}),
-      ...(settings.classWeights ? { classWeights: settings.classWeights } : {}),
-      standardize: settings.standardize,
-      preset: preset.name,
-      versions: softwareVersions(),
-      signal: ctx.signal,
       onFeatures: (info) => {
         progress.stop();
         note(

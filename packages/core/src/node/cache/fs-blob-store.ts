@@ -125,9 +125,14 @@ export function createFsBlobStore(options: { root: string }): BlobStore {
     const out: (Uint8Array | undefined)[] = new Array(keys.length).fill(undefined);
     const byFile = new Map<string, Wanted[]>();
     const shardReads: Promise<void>[] = [];
+    // One index per namespace, loaded once, rather than an await per key on this hot path.
+    const names = [...new Set(keys.map((key) => splitKey(key).space))];
+    const loaded = new Map(
+      await Promise.all(names.map(async (name) => [name, await spaceOf(name)] as const)),
+    );
     for (let position = 0; position < keys.length; position++) {
       const key = keys[position] as string;
-      const ns = await spaceOf(splitKey(key).space);
+      const ns = loaded.get(splitKey(key).space) as Namespace;
       const blob = ns.index.get(key);
       if (blob) {
         const list = byFile.get(blob.file) ?? [];

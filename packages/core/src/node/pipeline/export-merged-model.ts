@@ -5,10 +5,9 @@ import {
   type MergedModelDescription,
 } from '../../bundle/merged-model.ts';
 import { exportOnnx } from '../../export/export-onnx.ts';
-import { readBundleDir } from '../head/bundle-dir.ts';
-import { ensureTfjs } from '../head/tfjs-backend.ts';
+import { HeadstartError } from '../../errors.ts';
 import { writeFileAtomic } from '../write-file-atomic.ts';
-import { locateBundleBackbone } from './locate-bundle-backbone.ts';
+import { readModelDir } from './read-model-dir.ts';
 
 /**
  * Writes a bundle as one ONNX graph from preprocessed images to probabilities (frozen and retrained
@@ -21,15 +20,16 @@ export async function exportMergedModel(options: {
   out: string;
   home?: string;
 }): Promise<{ out: string; bytes: number; description: MergedModelDescription }> {
-  await ensureTfjs();
-  const dir = resolve(options.dir);
-  const bundle = await readBundleDir({ dir });
+  const model = await readModelDir({ dir: options.dir, ...(options.home ? { home: options.home } : {}) });
   try {
-    const backbone = await locateBundleBackbone({
-      manifest: bundle.manifest,
-      bundleDir: dir,
-      ...(options.home ? { home: options.home } : {}),
-    });
+    if (!model.bundle) {
+      throw new HeadstartError(
+        'INVALID_OPTION',
+        `${model.dir} is already a merged ONNX graph; export from the bundle it came from.`,
+      );
+    }
+    const bundle = model.bundle;
+    const backbone = await model.locateGraph();
     const exported = exportOnnx({ backbone, pooling: bundle.manifest.pooling, head: bundle.head });
     const description = describeMergedModel({
       manifest: bundle.manifest,
@@ -46,6 +46,6 @@ export async function exportMergedModel(options: {
     );
     return { out, bytes: exported.bytes.byteLength, description };
   } finally {
-    bundle.head.model.dispose();
+    model.disposeHead();
   }
 }
