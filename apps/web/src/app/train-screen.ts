@@ -138,8 +138,10 @@ export function createTrainScreen(ctx: AppContext) {
         ),
       onFeatures: (info) =>
         void (epochLine.textContent = `${info.dim.toLocaleString('en-US')}-d features: ${info.train} for training, ${info.val} for validation${info.cacheHits ? `, ${info.cacheHits} from the cache` : ''}`),
-      onEpoch: (r: EpochRecord) => {
-        chart.add(r);
+      onEpochs: (records: EpochRecord[]) => {
+        for (const record of records) chart.add(record);
+        const r = records.at(-1);
+        if (!r) return;
         epochLine.textContent = `epoch ${r.epoch}/${request.epochs} · loss ${r.loss.toFixed(4)} · accuracy ${formatPercent(r.accuracy)}${r.valAccuracy !== undefined ? ` · validation ${formatPercent(r.valAccuracy)}` : ''}`;
       },
     };

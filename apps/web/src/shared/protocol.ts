@@ -127,7 +127,8 @@ export interface TrainCallbacks {
   onPhase(phase: 'backbone' | 'extract' | 'train' | 'evaluate', detail: string): void;
   onExtract(progress: ExtractProgress): void;
   onFeatures(info: { train: number; val: number; skipped: number; cacheHits: number; dim: number }): void;
-  onEpoch(record: EpochRecord): void;
+  /** Finished epochs in order, a few batches per second however fast the epochs are. */
+  onEpochs(records: EpochRecord[]): void;
 }
 
 export interface TrainSummary {

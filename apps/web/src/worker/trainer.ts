@@ -17,6 +17,7 @@ import type { TrainCallbacks, TrainRequest, TrainSummary } from '../shared/proto
 import { setTrainingSession } from './model-slots.ts';
 import { trainingBackbone, type LoadedBackbone, type TrainingBackbone } from './training-backbone.ts';
 import { featureStore } from './stores.ts';
+import { createEpochBatcher } from './epoch-batcher.ts';
 
 /** A head trained in the page, with what its bundle needs. */
 export interface TrainedModel {
@@ -77,6 +78,7 @@ export async function runTraining(options: {
   let cacheHits = 0;
   let imagesPerSecond = 0;
   const skipped: TrainSummary['skipped'] = [];
+  const epochs = createEpochBatcher({ send: (records) => callbacks.onEpochs(records), intervalMs: 100 });
   const result = await trainClassifier({
     dataset,
     extract: async (samples) => {
@@ -123,8 +125,9 @@ export async function runTraining(options: {
     versions: browserSoftwareVersions(),
     signal,
     onFeatures: (info) => callbacks.onFeatures(info),
-    onEpoch: (record) => callbacks.onEpoch(record),
+    onEpoch: (record) => epochs.add(record),
   });
+  epochs.flush();
   const validation = result.metrics.validation;
   const trained: TrainedModel = {
     manifest: result.manifest,

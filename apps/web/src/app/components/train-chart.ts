@@ -18,6 +18,7 @@ function panel(
   title: string,
   series: { name: string; values: (number | undefined)[]; colour: string }[],
   epochs: number,
+  positions: number[],
   fixedMax?: number,
 ): SVGElement {
   const root = svg('svg', {
@@ -49,8 +50,9 @@ function panel(
     ),
   );
   series.forEach((s, k) => {
-    const points = s.values.flatMap((v, i) =>
-      v === undefined || !Number.isFinite(v) ? [] : [`${x(i).toFixed(1)},${y(v).toFixed(1)}`],
+    // `values[j]` belongs to epoch index `positions[j]`: a long run is drawn from a sample of its epochs.
+    const points = s.values.flatMap((v, j) =>
+      v === undefined || !Number.isFinite(v) ? [] : [`${x(positions[j] ?? j).toFixed(1)},${y(v).toFixed(1)}`],
     );
     if (points.length > 0)
       root.append(
@@ -80,31 +82,58 @@ export interface TrainChart {
   records(): EpochRecord[];
 }
 
+/**
+ * Most points a polyline gets. A panel is 320 units wide, so more points than this add nothing one can
+ * see, while a run of many short epochs would otherwise redraw ever longer lines after every epoch.
+ */
+const MAX_POINTS = 640;
+
+/** Evenly spaced indices into `length` items, first and last included, at most `MAX_POINTS` of them. */
+function sampleIndices(length: number): number[] {
+  if (length <= MAX_POINTS) return Array.from({ length }, (_, i) => i);
+  return Array.from({ length: MAX_POINTS }, (_, k) => Math.round((k * (length - 1)) / (MAX_POINTS - 1)));
+}
+
 export function createTrainChart(): TrainChart {
   const element = h('div', { class: 'train-chart', testid: 'train-chart' });
   let history: EpochRecord[] = [];
   let epochs = 1;
+  let pending = false;
   const draw = () => {
+    pending = false;
+    const picked = sampleIndices(history.length);
+    const values = (pick: (r: EpochRecord) => number | undefined) =>
+      picked.map((i) => {
+        const record = history[i];
+        return record === undefined ? undefined : pick(record);
+      });
     element.replaceChildren(
       panel(
         'loss',
         [
-          { name: 'train', values: history.map((r) => r.loss), colour: '#3b6fd4' },
-          { name: 'validation', values: history.map((r) => r.valLoss), colour: '#e07b24' },
+          { name: 'train', values: values((r) => r.loss), colour: '#3b6fd4' },
+          { name: 'validation', values: values((r) => r.valLoss), colour: '#e07b24' },
         ],
         epochs,
+        picked,
       ),
       panel(
         'accuracy',
         [
-          { name: 'train', values: history.map((r) => r.accuracy), colour: '#3b6fd4' },
-          { name: 'validation', values: history.map((r) => r.valAccuracy), colour: '#e07b24' },
+          { name: 'train', values: values((r) => r.accuracy), colour: '#3b6fd4' },
+          { name: 'validation', values: values((r) => r.valAccuracy), colour: '#e07b24' },
         ],
         epochs,
+        picked,
         1,
       ),
     );
-    element.dataset.epochs = String(history.length);
+  };
+  // Epochs of a small dataset can arrive faster than frames; one redraw per frame keeps the page responsive.
+  const scheduleDraw = () => {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(draw);
   };
   draw();
   return {
@@ -112,11 +141,13 @@ export function createTrainChart(): TrainChart {
     reset(total) {
       history = [];
       epochs = Math.max(1, total);
-      draw();
+      element.dataset.epochs = '0';
+      scheduleDraw();
     },
     add(record) {
       history.push(record);
-      draw();
+      element.dataset.epochs = String(history.length);
+      scheduleDraw();
     },
     records: () => [...history],
   };
