@@ -128,6 +128,7 @@ export function createTrainScreen(ctx: AppContext) {
     results.hidden = true;
     chart.reset(request.epochs);
     epochLine.textContent = '';
+    let finished = false;
     const callbacks: TrainCallbacks = {
       onPhase: (_name, detail) => void (phase.textContent = detail),
       onExtract: (p: ExtractProgress) =>
@@ -139,6 +140,7 @@ export function createTrainScreen(ctx: AppContext) {
       onFeatures: (info) =>
         void (epochLine.textContent = `${info.dim.toLocaleString('en-US')}-d features: ${info.train} for training, ${info.val} for validation${info.cacheHits ? `, ${info.cacheHits} from the cache` : ''}`),
       onEpochs: (records: EpochRecord[]) => {
+        if (finished) return;
         for (const record of records) chart.add(record);
         const r = records.at(-1);
         if (!r) return;
@@ -147,6 +149,10 @@ export function createTrainScreen(ctx: AppContext) {
     };
     try {
       last = await ctx.engine.train(request, Comlink.proxy(callbacks));
+      // Epoch batches travel on their own channel and may arrive after the result: draw from the result.
+      finished = true;
+      chart.reset(request.epochs);
+      for (const record of last.history) chart.add(record);
       phase.textContent = last.aborted
         ? `Stopped after ${last.history.length} epochs; the bundle holds the best one (epoch ${last.bestEpoch}).`
         : 'Done.';

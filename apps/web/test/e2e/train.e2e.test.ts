@@ -148,6 +148,12 @@ describe('Train', () => {
     expect(await page.getByTestId('train-results').locator('h2').textContent()).toBe(
       'Stopped: the best head so far',
     );
+    // The chart holds every epoch that ran, however fast they came.
+    const ran = /Stopped after (\d+) epochs/.exec(
+      (await page.getByTestId('train-phase').textContent()) ?? '',
+    );
+    expect(ran).not.toBeNull();
+    expect(await page.getByTestId('train-chart').getAttribute('data-epochs')).toBe(ran?.[1]);
     const bundle = await downloadBundle(page, await mkdtemp(join(downloads, 'stopped-')));
     const manifest = JSON.parse(await readFile(join(bundle, 'manifest.json'), 'utf8'));
     expect(manifest.training.bestEpoch).toBeGreaterThanOrEqual(1);
