@@ -56,7 +56,12 @@ export function decodePlainPng(
 function inflatesExactly(layout: PlainPngLayout): boolean {
   const stream = layout.idat.length === 1 ? (layout.idat[0] as Uint8Array) : Buffer.concat(layout.idat);
   try {
-    const inflated = inflateSync(stream, { maxOutputLength: layout.inflatedBytes + 1 });
+    // One output buffer of the exact size: zlib's default 16 KiB chunk per call is garbage that, at
+    // thousands of small images per second, keeps the collector busy on the cores inference needs.
+    const inflated = inflateSync(stream, {
+      maxOutputLength: layout.inflatedBytes + 1,
+      chunkSize: Math.max(64, layout.inflatedBytes + 1),
+    });
     return inflated.length === layout.inflatedBytes;
   } catch {
     return false;
