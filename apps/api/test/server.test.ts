@@ -60,7 +60,7 @@ describe('a real server on loopback', () => {
     const started = performance.now();
     const health = await fetch(`${server.url}/healthz`);
     expect(health.status).toBe(200);
-    expect(performance.now() - started).toBeLessThan(200);
+    expect(performance.now() - started).toBeLessThan(1000);
     gate.open();
     expect((await Promise.all(busy)).map((r) => r.status)).toEqual(new Array(8).fill(200));
   });
