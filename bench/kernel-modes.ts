@@ -12,7 +12,7 @@ export type KernelMode = (typeof KERNEL_MODES)[number];
 
 export const KERNEL_MODE_LABELS: Record<KernelMode, string> = {
   stock: 'stock tfjs-backend-wasm kernels + tf.js Adam',
-  transpose: 'explicit-transpose matmul (before this work)',
+  transpose: 'explicit-transpose matmul only (no ORT gemm, stock Adam)',
   'wasm-only': 'ours without ORT gemm (1 thread)',
   ours: 'ours: ORT gemm + fused Adam + shared Identity',
 };
