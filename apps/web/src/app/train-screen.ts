@@ -129,6 +129,10 @@ export function createTrainScreen(ctx: AppContext) {
     chart.reset(request.epochs);
     epochLine.textContent = '';
     let finished = false;
+    const showEpoch = (r: EpochRecord | undefined) => {
+      if (r)
+        epochLine.textContent = `epoch ${r.epoch}/${request.epochs} · loss ${r.loss.toFixed(4)} · accuracy ${formatPercent(r.accuracy)}${r.valAccuracy !== undefined ? ` · validation ${formatPercent(r.valAccuracy)}` : ''}`;
+    };
     const callbacks: TrainCallbacks = {
       onPhase: (_name, detail) => void (phase.textContent = detail),
       onExtract: (p: ExtractProgress) =>
@@ -142,9 +146,7 @@ export function createTrainScreen(ctx: AppContext) {
       onEpochs: (records: EpochRecord[]) => {
         if (finished) return;
         for (const record of records) chart.add(record);
-        const r = records.at(-1);
-        if (!r) return;
-        epochLine.textContent = `epoch ${r.epoch}/${request.epochs} · loss ${r.loss.toFixed(4)} · accuracy ${formatPercent(r.accuracy)}${r.valAccuracy !== undefined ? ` · validation ${formatPercent(r.valAccuracy)}` : ''}`;
+        showEpoch(records.at(-1));
       },
     };
     try {
@@ -153,6 +155,7 @@ export function createTrainScreen(ctx: AppContext) {
       finished = true;
       chart.reset(request.epochs);
       for (const record of last.history) chart.add(record);
+      showEpoch(last.history.at(-1));
       phase.textContent = last.aborted
         ? `Stopped after ${last.history.length} epochs; the bundle holds the best one (epoch ${last.bestEpoch}).`
         : 'Done.';
