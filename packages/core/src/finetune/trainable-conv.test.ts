@@ -30,18 +30,21 @@ beforeAll(async () => {
 });
 
 describe('conv3x3', () => {
-  it('has the gradients of the stock conv2d (computed on the cpu backend, which has them)', async () => {
-    await tf.setBackend('cpu');
-    const [dxStock, dkStock] = gradients((a, k) => tf.conv2d(a, k, 1, 'same'));
-    await tf.setBackend('wasm');
-    expect(() => gradients((a, k) => tf.conv2d(a, k, 1, 'same'))).toThrow(/Conv2DBackpropFilter/);
-    const before = tf.memory().numTensors;
-    const [dx, dk] = gradients((a, k) => conv3x3({ x: a, kernel: k }));
-    expect(tf.memory().numTensors).toBe(before);
-    expect(maxDiff(dx, dxStock)).toBeLessThan(1e-4);
-    expect(maxDiff(dk, dkStock)).toBeLessThan(1e-4);
-    expect(Math.max(...dk.map(Math.abs))).toBeGreaterThan(1);
-  });
+  it.each(['auto', 'conv', 'im2col'] as const)(
+    'has the gradients of the stock conv2d (computed on the cpu backend, which has them), strategy %s',
+    async (strategy) => {
+      await tf.setBackend('cpu');
+      const [dxStock, dkStock] = gradients((a, k) => tf.conv2d(a, k, 1, 'same'));
+      await tf.setBackend('wasm');
+      expect(() => gradients((a, k) => tf.conv2d(a, k, 1, 'same'))).toThrow(/Conv2DBackpropFilter/);
+      const before = tf.memory().numTensors;
+      const [dx, dk] = gradients((a, k) => conv3x3({ x: a, kernel: k, strategy }));
+      expect(tf.memory().numTensors).toBe(before);
+      expect(maxDiff(dx, dxStock)).toBeLessThan(1e-4);
+      expect(maxDiff(dk, dkStock)).toBeLessThan(1e-4);
+      expect(Math.max(...dk.map(Math.abs))).toBeGreaterThan(1);
+    },
+  );
 
   it('gives the stock forward values and zeros for the input when its gradient is not wanted', () => {
     const [ours, stock] = tf.tidy(() => {
@@ -55,5 +58,22 @@ describe('conv3x3', () => {
     expect(maxDiff(ours!, stock!)).toBe(0);
     const [dx] = gradients((a, k) => conv3x3({ x: a, kernel: k, inputGradient: false }));
     expect(dx.every((v) => v === 0)).toBe(true);
+  });
+
+  it("gives the conv's values by im2col, and takes im2col by itself from 128 input channels", () => {
+    const before = tf.memory().numTensors;
+    const wide = tf.tidy(() => {
+      const a = tf.tensor4d(values(2 * 3 * 4 * 128), [2, 3, 4, 128]);
+      const k = tf.tensor4d(values(3 * 3 * 128 * 5), [3, 3, 128, 5]);
+      return {
+        auto: conv3x3({ x: a, kernel: k }).dataSync() as Float32Array,
+        im2col: conv3x3({ x: a, kernel: k, strategy: 'im2col' }).dataSync() as Float32Array,
+        conv: tf.conv2d(a, k, 1, 'same').dataSync() as Float32Array,
+      };
+    });
+    expect(wide.auto).toEqual(wide.im2col);
+    const largest = Math.max(...wide.conv.map(Math.abs));
+    expect(maxDiff(wide.im2col, wide.conv) / largest).toBeLessThan(1e-5);
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
