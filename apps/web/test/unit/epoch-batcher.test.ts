@@ -10,21 +10,31 @@ const record = (epoch: number): EpochRecord => ({
   durationMs: 1,
 });
 
-describe('createEpochBatcher', () => {
-  it('sends the first epoch at once, then at most one batch per interval, and every epoch in order', () => {
-    let clock = 0;
-    const batches: number[][] = [];
-    const batcher = createEpochBatcher({
-      send: (records) => batches.push(records.map((r) => r.epoch)),
-      intervalMs: 100,
-      now: () => clock,
-    });
-    // 1,000 epochs of 1 ms each: one message per epoch would be 1,000 messages in a second.
-    for (let epoch = 1; epoch <= 1000; epoch++) {
+/** A batcher on a hand-driven clock that records the epochs of every batch it sends. */
+function recordingBatcher(intervalMs: number) {
+  let clock = 0;
+  const batches: number[][] = [];
+  const batcher = createEpochBatcher({
+    send: (records) => batches.push(records.map((r) => r.epoch)),
+    intervalMs,
+    now: () => clock,
+  });
+  /** Adds epochs 1…count, `epochMs` apart, then flushes as the end of training does. */
+  const train = (count: number, epochMs: number) => {
+    for (let epoch = 1; epoch <= count; epoch++) {
       batcher.add(record(epoch));
-      clock += 1;
+      clock += epochMs;
     }
     batcher.flush();
+  };
+  return { batcher, batches, train };
+}
+
+describe('createEpochBatcher', () => {
+  it('sends the first epoch at once, then at most one batch per interval, and every epoch in order', () => {
+    const { batches, train } = recordingBatcher(100);
+    // 1,000 epochs of 1 ms each: one message per epoch would be 1,000 messages in a second.
+    train(1000, 1);
     expect(batches[0]).toEqual([1]);
     expect(batches.length).toBeLessThanOrEqual(12);
     expect(batches.flat()).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
@@ -32,17 +42,8 @@ describe('createEpochBatcher', () => {
   });
 
   it('sends each slow epoch on its own, and a flush with nothing waiting sends nothing', () => {
-    let clock = 0;
-    const batches: number[][] = [];
-    const batcher = createEpochBatcher({
-      send: (records) => batches.push(records.map((r) => r.epoch)),
-      intervalMs: 100,
-      now: () => clock,
-    });
-    for (let epoch = 1; epoch <= 3; epoch++) {
-      batcher.add(record(epoch));
-      clock += 250;
-    }
+    const { batcher, batches, train } = recordingBatcher(100);
+    train(3, 250);
     batcher.flush();
     expect(batches).toEqual([[1], [2], [3]]);
   });

@@ -1,30 +1,15 @@
 import { describe, expect, test } from 'vitest';
 import { sha256Hex } from '../backbone/sha256.ts';
 import type { BundleReader } from '../bundle/bundle-files.ts';
-import { exampleManifest } from '../bundle/example-manifest.ts';
+import { exampleMergedModel } from '../bundle/example-merged-model.ts';
 import { createMemoryBundle } from '../bundle/memory-bundle.ts';
-import { describeMergedModel, MERGED_MODEL_FILES } from '../bundle/merged-model.ts';
+import { MERGED_MODEL_FILES } from '../bundle/merged-model.ts';
 import { createMemoryBlobStore } from '../cache/blob-store.ts';
 import { HeadstartError } from '../errors.ts';
 import { readBrowserMergedModel } from './read-browser-merged-model.ts';
 import type { BackboneLoadPhase } from './locate-browser-backbone.ts';
 
 const graph = new Uint8Array([8, 7, 1, 2, 3, 9]);
-
-function mergedExport(bytes: Uint8Array = graph) {
-  const manifest = exampleManifest();
-  const description = describeMergedModel({
-    manifest,
-    inputName: 'input',
-    outputName: 'probabilities',
-    numClasses: manifest.labels.length,
-    sha256: sha256Hex(graph),
-  });
-  const bundle = createMemoryBundle();
-  bundle.writer.write(MERGED_MODEL_FILES.graph, bytes);
-  bundle.writer.write(MERGED_MODEL_FILES.description, JSON.stringify(description));
-  return { manifest, description, reader: bundle.reader };
-}
 
 /** A reader that counts what it was asked for. */
 function counting(reader: BundleReader): { reader: BundleReader; reads: string[] } {
@@ -42,7 +27,7 @@ function counting(reader: BundleReader): { reader: BundleReader; reads: string[]
 
 describe('readBrowserMergedModel', () => {
   test('reads and verifies the graph, keeps it by sha256, and takes it from the store next time', async () => {
-    const { manifest, description, reader } = mergedExport();
+    const { manifest, description, reader } = exampleMergedModel({ graph });
     const store = createMemoryBlobStore();
     const phases: BackboneLoadPhase[] = [];
     const first = await readBrowserMergedModel({ reader, store, onPhase: (p) => phases.push(p) });
@@ -60,13 +45,15 @@ describe('readBrowserMergedModel', () => {
 
   test('a changed graph is refused, and a damaged stored copy is a miss, not a wrong graph', async () => {
     const tampered = Uint8Array.from(graph, (b, i) => (i === 2 ? b ^ 0xff : b));
-    await expect(readBrowserMergedModel({ reader: mergedExport(tampered).reader })).rejects.toMatchObject({
+    await expect(
+      readBrowserMergedModel({ reader: exampleMergedModel({ graph, written: tampered }).reader }),
+    ).rejects.toMatchObject({
       code: 'CHECKSUM_MISMATCH',
       message: expect.stringMatching(/^model.onnx has sha256 [0-9a-f]{64}, but model.json says/),
     });
     const store = createMemoryBlobStore();
     await store.put(`${sha256Hex(graph)}/graph.onnx`, tampered);
-    const read = await readBrowserMergedModel({ reader: mergedExport().reader, store });
+    const read = await readBrowserMergedModel({ reader: exampleMergedModel({ graph }).reader, store });
     expect(read.graph).toEqual(graph);
     expect(read.source).toBe("the export's model.onnx");
   });
@@ -78,7 +65,7 @@ describe('readBrowserMergedModel', () => {
         throw new Error('QuotaExceededError');
       },
     };
-    const read = await readBrowserMergedModel({ reader: mergedExport().reader, store });
+    const read = await readBrowserMergedModel({ reader: exampleMergedModel({ graph }).reader, store });
     expect(read.warning).toBe('the graph could not be cached in the browser (QuotaExceededError)');
   });
 
