@@ -27,18 +27,23 @@ function usesIm2col(x: tf.Tensor4D, strategy: ConvStrategy, minChannels: number)
   return c >= minChannels && n * h * w * 9 * c <= IM2COL_MAX_FLOATS;
 }
 
+/** NHWC `x` with one row and column of zeros on every side: what a 3×3 `same` conv sees. */
+function padSame(x: tf.Tensor4D): tf.Tensor4D {
+  return tf.pad(x, [
+    [0, 0],
+    [1, 1],
+    [1, 1],
+    [0, 0],
+  ]);
+}
+
 /**
  * The 3×3 neighbourhoods of NHWC `x` under `same` padding as an [N·H·W, 9·C] matrix whose columns run
  * tap by tap (kh, then kw) and channel within a tap: the order of an HWIO kernel reshaped to [9·C, O].
  */
 function im2col(x: tf.Tensor4D): tf.Tensor2D {
   const [n, h, w, c] = x.shape;
-  const padded = tf.pad(x, [
-    [0, 0],
-    [1, 1],
-    [1, 1],
-    [0, 0],
-  ]);
+  const padded = padSame(x);
   const taps: tf.Tensor4D[] = [];
   for (let kh = 0; kh < 3; kh++) {
     for (let kw = 0; kw < 3; kw++) taps.push(tf.slice(padded, [0, kh, kw, 0], [n, h, w, c]));
@@ -65,18 +70,14 @@ function convSame(x: tf.Tensor4D, kernel: tf.Tensor4D, strategy: ConvStrategy): 
  */
 function kernelGradient(x: tf.Tensor4D, dy: tf.Tensor4D, strategy: ConvStrategy): tf.Tensor4D {
   if (usesIm2col(x, strategy, 1)) {
-    // dW = im2col(x)ᵀ · dy, one product of [9·C, N·H·W] by [N·H·W, O].
+    // dW = im2col(x)ᵀ · dy, one product of [9·C, N·H·W] by [N·H·W, O]. The matrix is rebuilt here rather
+    // than kept from the forward pass, which would hold one nine-times-larger copy per layer until backprop.
     const [n, h, w, c] = x.shape;
     const out = dy.shape[3];
     const product = tf.matMul(im2col(x), tf.reshape(dy, [n * h * w, out]), true, false);
     return tf.reshape(product, [3, 3, c, out]);
   }
-  const padded = tf.pad(x, [
-    [0, 0],
-    [1, 1],
-    [1, 1],
-    [0, 0],
-  ]);
+  const padded = padSame(x);
   const images = tf.transpose(padded, [3, 1, 2, 0]) as tf.Tensor4D;
   const filter = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D;
   return tf.transpose(tf.conv2d(images, filter, 1, 'valid'), [1, 2, 0, 3]) as tf.Tensor4D;

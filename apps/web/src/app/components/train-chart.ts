@@ -74,12 +74,11 @@ function panel(
   return root;
 }
 
-/** The live loss and accuracy chart of a training run, redrawn after every epoch. */
+/** The live loss and accuracy chart of a training run, redrawn at most once a frame as epochs arrive. */
 export interface TrainChart {
   element: HTMLElement;
   reset(epochs: number): void;
   add(record: EpochRecord): void;
-  records(): EpochRecord[];
 }
 
 /**
@@ -149,6 +148,5 @@ export function createTrainChart(): TrainChart {
       element.dataset.epochs = String(history.length);
       scheduleDraw();
     },
-    records: () => [...history],
   };
 }
