@@ -16,6 +16,16 @@ describe('poolFeatures', () => {
     expect([...out]).toEqual([0, 1, 2, 3, 10, 11, 12, 13]);
   });
 
+  it('flattens into a view of the output, or into the array given', () => {
+    const options = { output: nchw, count: 1, shape: [2, 1, 2] as const, layout: 'nchw' as const };
+    const view = poolFeatures({ ...options, pooling: 'flatten' });
+    expect([...view]).toEqual([0, 1, 2, 3]);
+    expect(view.buffer).toBe(nchw.buffer);
+    const into = new Float32Array(4);
+    expect(poolFeatures({ ...options, pooling: 'flatten', into })).toBe(into);
+    expect([...into]).toEqual([0, 1, 2, 3]);
+  });
+
   it('averages and takes the max per channel, in both layouts', () => {
     expect([
       ...poolFeatures({ output: nchw, count: 2, shape: [2, 1, 2], layout: 'nchw', pooling: 'avg' }),

@@ -26,24 +26,27 @@ export interface PoolFeaturesOptions {
   /** Layout of `output`. */
   layout: TensorLayout;
   pooling: Pooling;
-  /** Receives count × dim values; allocated when omitted. */
+  /** Receives count × dim values; allocated when omitted (for `flatten`, a view of `output` instead). */
   into?: Float32Array;
 }
 
 /**
  * Pools backbone outputs into feature vectors. `flatten` keeps the graph's own element order (C·H·W for
  * NCHW graphs, H·W·C for NHWC ones, as Keras' Flatten does), so features match other tools on the same graph.
+ * Without `into`, `flatten` returns a view of `output` rather than a copy of it.
  */
 export function poolFeatures(options: PoolFeaturesOptions): Float32Array {
   const { output, count, shape, layout, pooling } = options;
   const [c, h, w] = shape;
   const per = c * h * w;
   const dim = featureDimension(pooling, shape);
-  const out = options.into ?? new Float32Array(count * dim);
   if (pooling === 'flatten') {
-    out.set(output.subarray(0, count * per));
-    return out;
+    const values = output.subarray(0, count * per);
+    if (!options.into) return values;
+    options.into.set(values);
+    return options.into;
   }
+  const out = options.into ?? new Float32Array(count * dim);
   const area = h * w;
   const channelStride = layout === 'nchw' ? area : 1;
   const pixelStride = layout === 'nchw' ? 1 : c;

@@ -13,8 +13,12 @@ export function imageTensorLength(spec: PreprocessSpec): number {
  * evaluated once in double precision, so the float written for a value is the same on every platform.
  */
 const tablesByNormalisation = new Map<string, Float32Array[]>();
+/** The same tables by spec object: a run passes one spec for every image, so no key is built per image. */
+const tablesBySpec = new WeakMap<PreprocessSpec, Float32Array[]>();
 
 function channelTables(spec: PreprocessSpec): Float32Array[] {
+  const known = tablesBySpec.get(spec);
+  if (known) return known;
   // A run uses one or two normalisations, so tables are built once each rather than per image.
   const key = `${spec.scale}|${spec.mean.join(',')}|${spec.std.join(',')}`;
   let cached = tablesByNormalisation.get(key);
@@ -23,6 +27,7 @@ function channelTables(spec: PreprocessSpec): Float32Array[] {
     cached = buildChannelTables(spec);
     tablesByNormalisation.set(key, cached);
   }
+  tablesBySpec.set(spec, cached);
   return cached;
 }
 

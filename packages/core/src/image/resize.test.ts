@@ -89,6 +89,29 @@ describe('resizeImage', () => {
     expect(wider.data.subarray(30, 60)).toEqual(rowOnly.data);
   });
 
+  test.each([
+    [28, 28, 32, 32],
+    [37, 23, 224, 224],
+    [200, 120, 64, 50],
+  ])('a grey %i×%i image resized to %i×%i equals the colour path, channel by channel', (w, h, ow, oh) => {
+    const random = createRandom(w * h);
+    const values = Array.from({ length: w * h }, () => random.int(256));
+    const greyImage = fromPlanes(w, h, values, values, values);
+    const grey = resizeImage({ image: greyImage, width: ow, height: oh });
+    // The same R plane under other channels, and a grey image whose very last pixel is coloured: both take
+    // the colour path, and their R planes must equal the grey path's output.
+    const noise = () => Array.from({ length: w * h }, () => random.int(256));
+    const colour = resizeImage({ image: fromPlanes(w, h, values, noise(), noise()), width: ow, height: oh });
+    const lastColoured = fromPlanes(w, h, values, values, values);
+    lastColoured.data[w * h * 3 - 1] = ((values.at(-1) as number) + 128) % 256;
+    const almostGrey = resizeImage({ image: lastColoured, width: ow, height: oh });
+    expect(plane(grey, 0)).toEqual(plane(colour, 0));
+    expect(plane(grey, 0)).toEqual(plane(almostGrey, 0));
+    expect(plane(grey, 1)).toEqual(plane(grey, 0));
+    expect(plane(grey, 2)).toEqual(plane(grey, 0));
+    expect(plane(almostGrey, 2)).not.toEqual(plane(almostGrey, 0));
+  });
+
   test('is deterministic and matches a golden fingerprint for a photo-sized resize', () => {
     const image = randomImage(500, 375, 7);
     const a = resizeImage({ image, size: 224 });

@@ -73,16 +73,35 @@ function clip8(sum: number): number {
   return v < 0 ? 0 : v > 255 ? 255 : v;
 }
 
-function resizeHorizontal(src: Uint8Array, inWidth: number, height: number, outWidth: number): Uint8Array {
+/**
+ * Resamples rows of `channels` samples per pixel (3, or 1 for a grey plane) from `inWidth` to `outWidth`
+ * pixels. RGB has its own loop with the three sums side by side: a loop over channels costs half as
+ * much time again at photo sizes.
+ */
+function resizeHorizontal(
+  src: Uint8Array,
+  {
+    inWidth,
+    height,
+    outWidth,
+    channels,
+  }: { inWidth: number; height: number; outWidth: number; channels: 1 | 3 },
+): Uint8Array {
   const { taps, starts, counts, weights } = axisWeights(inWidth, outWidth);
-  const out = new Uint8Array(outWidth * height * 3);
+  const out = new Uint8Array(outWidth * height * channels);
   for (let y = 0; y < height; y++) {
-    const rowIn = y * inWidth * 3;
-    const rowOut = y * outWidth * 3;
+    const rowIn = y * inWidth * channels;
+    const rowOut = y * outWidth * channels;
     for (let o = 0; o < outWidth; o++) {
       const count = counts[o] as number;
       const k0 = o * taps;
-      let p = rowIn + (starts[o] as number) * 3;
+      let p = rowIn + (starts[o] as number) * channels;
+      if (channels === 1) {
+        let s = HALF;
+        for (let t = 0; t < count; t++, p++) s += (src[p] as number) * (weights[k0 + t] as number);
+        out[rowOut + o] = clip8(s);
+        continue;
+      }
       let r = HALF;
       let g = HALF;
       let b = HALF;
@@ -101,9 +120,12 @@ function resizeHorizontal(src: Uint8Array, inWidth: number, height: number, outW
   return out;
 }
 
-function resizeVertical(src: Uint8Array, width: number, inHeight: number, outHeight: number): Uint8Array {
+/** Resamples columns from `inHeight` to `outHeight` rows of `rowLength` samples. */
+function resizeVertical(
+  src: Uint8Array,
+  { rowLength, inHeight, outHeight }: { rowLength: number; inHeight: number; outHeight: number },
+): Uint8Array {
   const { taps, starts, counts, weights } = axisWeights(inHeight, outHeight);
-  const rowLength = width * 3;
   const out = new Uint8Array(rowLength * outHeight);
   for (let o = 0; o < outHeight; o++) {
     const count = counts[o] as number;
@@ -119,6 +141,29 @@ function resizeVertical(src: Uint8Array, width: number, inHeight: number, outHei
     }
   }
   return out;
+}
+
+/** The first channel of RGB pixels when all three channels are equal everywhere, else undefined. */
+function greyPlane(rgb: Uint8Array): Uint8Array | undefined {
+  const pixels = rgb.length / 3;
+  for (let q = 0; q < rgb.length; q += 3) {
+    const v = rgb[q];
+    if (rgb[q + 1] !== v || rgb[q + 2] !== v) return undefined;
+  }
+  const grey = new Uint8Array(pixels);
+  for (let i = 0, q = 0; i < pixels; i++, q += 3) grey[i] = rgb[q] as number;
+  return grey;
+}
+
+function spreadGrey(grey: Uint8Array): Uint8Array {
+  const rgb = new Uint8Array(grey.length * 3);
+  for (let i = 0, q = 0; i < grey.length; i++, q += 3) {
+    const v = grey[i] as number;
+    rgb[q] = v;
+    rgb[q + 1] = v;
+    rgb[q + 2] = v;
+  }
+  return rgb;
 }
 
 export interface ResizeImageOptions {
@@ -153,9 +198,20 @@ export function resizeImage({ image, size, width = size, height = size }: Resize
       `Image of ${image.width}×${image.height} has ${image.data.length} bytes; expected ${image.width * image.height * 3} (RGB).`,
     );
   }
-  let data = image.data;
-  if (outWidth !== image.width) data = resizeHorizontal(data, image.width, image.height, outWidth);
-  if (outHeight !== image.height) data = resizeVertical(data, outWidth, image.height, outHeight);
-  if (data === image.data) data = image.data.slice();
+  const { width: inWidth, height: inHeight } = image;
+  if (outWidth === inWidth && outHeight === inHeight) {
+    return { width: outWidth, height: outHeight, data: image.data.slice() };
+  }
+  // Channels are resampled independently, so a grey image (R = G = B, as digits and scans are) is
+  // resampled once and spread: a third of the work, the same bytes. Colour images leave the check at
+  // their first coloured pixel.
+  const grey = greyPlane(image.data);
+  const channels = grey ? 1 : 3;
+  let data = grey ?? image.data;
+  if (outWidth !== inWidth) data = resizeHorizontal(data, { inWidth, height: inHeight, outWidth, channels });
+  if (outHeight !== inHeight) {
+    data = resizeVertical(data, { rowLength: outWidth * channels, inHeight, outHeight });
+  }
+  if (grey) data = spreadGrey(data);
   return { width: outWidth, height: outHeight, data };
 }

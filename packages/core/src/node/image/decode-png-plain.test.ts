@@ -44,8 +44,10 @@ function handPng(options: {
   extra?: Buffer[];
   after?: Buffer[];
   rows?: (rowBytes: number) => Buffer;
+  /** The filter type of row y (default 0, None); rows are encoded with it. */
+  filter?: (y: number) => number;
 }): Buffer {
-  const { width, height, bitDepth, colourType, extra = [], after = [] } = options;
+  const { width, height, bitDepth, colourType, extra = [], after = [], filter = () => 0 } = options;
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
@@ -53,8 +55,16 @@ function handPng(options: {
   ihdr[9] = colourType;
   const rowBytes = Math.ceil((width * bitDepth * (colourType === 2 ? 3 : 1)) / 8);
   const rows = options.rows ?? noise;
+  const bytesPerPixel = Math.max(1, (bitDepth * (colourType === 2 ? 3 : 1)) / 8);
+  let previous: Buffer = Buffer.alloc(rowBytes);
   const scanlines = Buffer.concat(
-    Array.from({ length: height }, () => Buffer.concat([Buffer.from([0]), rows(rowBytes)])),
+    Array.from({ length: height }, (_, y) => {
+      const row = rows(rowBytes);
+      const type = filter(y);
+      const encoded = encodeFilter(type, row, previous, bytesPerPixel);
+      previous = row;
+      return Buffer.concat([Buffer.from([type]), encoded]);
+    }),
   );
   return Buffer.concat([
     SIGNATURE,
@@ -64,6 +74,22 @@ function handPng(options: {
     ...after,
     chunk('IEND', new Uint8Array(0)),
   ]);
+}
+
+/** One row encoded with PNG filter `type` (0–4) against the row above, as an encoder writes it. */
+function encodeFilter(type: number, row: Buffer, above: Buffer, bytesPerPixel: number): Buffer {
+  const out = Buffer.alloc(row.length);
+  for (let i = 0; i < row.length; i++) {
+    const a = i >= bytesPerPixel ? (row[i - bytesPerPixel] as number) : 0;
+    const b = above[i] as number;
+    const c = i >= bytesPerPixel ? (above[i - bytesPerPixel] as number) : 0;
+    const p = a + b - c;
+    const [pa, pb, pc] = [Math.abs(p - a), Math.abs(p - b), Math.abs(p - c)];
+    const paeth = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+    const prediction = [0, a, b, (a + b) >> 1, paeth][type] ?? 0;
+    out[i] = ((row[i] as number) - prediction) & 255;
+  }
+  return out;
 }
 
 /** `png` with `extra` chunks inserted right after IHDR. */
@@ -119,6 +145,20 @@ const eligible: [string, () => Promise<Buffer>, RegExp][] = [
       handPng({ width: 37, height: 23, bitDepth: 1, colourType: 3, extra: [chunk('PLTE', noise(6))] }),
     /depth 1 colour 3/,
   ],
+  ...[0, 2].flatMap((colourType) =>
+    [0, 1, 2, 3, 4, -1].map((type): [string, () => Promise<Buffer>, RegExp] => [
+      `${colourType === 0 ? 'greyscale' : 'RGB'} 8-bit, ${type < 0 ? 'every filter type in turn' : `filter type ${type} on every row`}`,
+      async () =>
+        handPng({
+          width: 37,
+          height: 23,
+          bitDepth: 8,
+          colourType,
+          filter: (y) => (type < 0 ? y % 5 : type),
+        }),
+      new RegExp(`depth 8 colour ${colourType} interlace 0`),
+    ]),
+  ),
   [
     'RGB with sRGB, text and a suggested palette',
     async () =>

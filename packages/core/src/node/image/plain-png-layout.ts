@@ -1,7 +1,15 @@
+import { crc32 } from 'node:zlib';
+
 /** What the chunk walk learned about a plain PNG: enough to check and decode its pixels. */
 export interface PlainPngLayout {
   width: number;
   height: number;
+  /** IHDR's colour type: 0 grey, 2 RGB, 3 palette. */
+  colourType: number;
+  /** Bits per sample: 8 for RGB, 1 to 8 for grey and palette. */
+  bitDepth: number;
+  /** Adam7-interlaced rather than row by row. */
+  interlaced: boolean;
   /** The IDAT payloads, in order; together they are one zlib stream. */
   idat: Uint8Array[];
   /** Offset just past the IEND chunk: bytes after it are not part of the image. */
@@ -64,8 +72,8 @@ function inflatedBytes(width: number, height: number, bitsPerPixel: number, inte
  * Walks the chunk headers of `bytes` (no inflating, no pixel work) and returns the layout when the file
  * is a "plain" PNG of at most `maxPixels` pixels: 8-bit RGB, or greyscale or palette of 1 to 8 bits,
  * with only the ancillary chunks listed above, in the canonical order (IHDR, PLTE, consecutive IDATs,
- * IEND). Anything else, including every malformed file, gives undefined: those are sharp's to decode
- * or to report, so its messages stay the only ones.
+ * IEND), and every chunk's CRC right. Anything else, including every malformed file, gives undefined:
+ * those are sharp's to decode or to report, so its messages stay the only ones.
  */
 export function readPlainPngLayout(bytes: Uint8Array, maxPixels: number): PlainPngLayout | undefined {
   if (bytes.length < 8 + 25 + 12 + 12 || SIGNATURE.some((v, i) => bytes[i] !== v)) return undefined;
@@ -92,10 +100,14 @@ export function readPlainPngLayout(bytes: Uint8Array, maxPixels: number): PlainP
     if (length > 0x7fffffff || next > bytes.length) return undefined;
     if (type === 'IEND') {
       if (length !== 0 || idat.length === 0) return undefined;
+      if (!chunksIntact(bytes, view, next)) return undefined;
       const bitsPerPixel = bitDepth * format.samples;
       return {
         width,
         height,
+        colourType,
+        bitDepth,
+        interlaced: interlace === 1,
         idat,
         end: next,
         inflatedBytes: inflatedBytes(width, height, bitsPerPixel, interlace === 1),
@@ -120,6 +132,16 @@ export function readPlainPngLayout(bytes: Uint8Array, maxPixels: number): PlainP
     at = next;
   }
   return undefined;
+}
+
+/** True when every chunk from the signature up to `end` carries the CRC of its type and data. */
+function chunksIntact(bytes: Uint8Array, view: DataView, end: number): boolean {
+  for (let at = 8; at < end;) {
+    const length = view.getUint32(at);
+    if (crc32(bytes.subarray(at + 4, at + 8 + length)) !== view.getUint32(at + 8 + length)) return false;
+    at += 12 + length;
+  }
+  return true;
 }
 
 function chunkType(bytes: Uint8Array, at: number): string {
