@@ -93,6 +93,7 @@ describe('resizeImage', () => {
     [28, 28, 32, 32],
     [37, 23, 224, 224],
     [200, 120, 64, 50],
+    [28, 28, 56, 28],
   ])('a grey %i×%i image resized to %i×%i equals the colour path, channel by channel', (w, h, ow, oh) => {
     const random = createRandom(w * h);
     const values = Array.from({ length: w * h }, () => random.int(256));
