@@ -55,8 +55,8 @@ const QUICK: SuiteConfig = {
 
 const FULL: SuiteConfig = {
   extract: [
-    { size: 224, batch: 8, images: 160, runs: 3, workerBatches: 4 },
-    { size: 32, batch: 128, images: 2048, runs: 3, workerBatches: 8 },
+    { size: 224, batch: 8, images: 160, runs: 5, workerBatches: 4 },
+    { size: 32, batch: 128, images: 2048, runs: 5, workerBatches: 8 },
   ],
   head: [
     {
