@@ -226,10 +226,9 @@ export function resizeImage({ image, size, width = size, height = size }: Resize
     return { width: outWidth, height: outHeight, data };
   }
   let data = image.data;
-  if (outWidth !== inWidth)
+  if (outWidth !== inWidth) {
     data = resizeHorizontal(data, { inWidth, height: inHeight, outWidth, channels: 3 });
-  if (outHeight !== inHeight) {
-    data = resizeVertical(data, { width: outWidth, inHeight, outHeight });
   }
+  if (outHeight !== inHeight) data = resizeVertical(data, { width: outWidth, inHeight, outHeight });
   return { width: outWidth, height: outHeight, data };
 }
