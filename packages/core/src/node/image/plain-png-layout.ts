@@ -78,7 +78,9 @@ function inflatedBytes(width: number, height: number, bitsPerPixel: number, inte
 export function readPlainPngLayout(bytes: Uint8Array, maxPixels: number): PlainPngLayout | undefined {
   if (bytes.length < 8 + 25 + 12 + 12 || SIGNATURE.some((v, i) => bytes[i] !== v)) return undefined;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (view.getUint32(8) !== 13 || chunkType(bytes, 12) !== 'IHDR') return undefined;
+  if (view.getUint32(8) !== 13 || chunkType(bytes, 12) !== 'IHDR' || !crcMatches(bytes, view, 8)) {
+    return undefined;
+  }
   const width = view.getUint32(16);
   const height = view.getUint32(20);
   const bitDepth = view.getUint8(24);
@@ -97,10 +99,9 @@ export function readPlainPngLayout(bytes: Uint8Array, maxPixels: number): PlainP
     const length = view.getUint32(at);
     const type = chunkType(bytes, at + 4);
     const next = at + 12 + length;
-    if (length > 0x7fffffff || next > bytes.length) return undefined;
+    if (length > 0x7fffffff || next > bytes.length || !crcMatches(bytes, view, at)) return undefined;
     if (type === 'IEND') {
       if (length !== 0 || idat.length === 0) return undefined;
-      if (!chunksIntact(bytes, view, next)) return undefined;
       const bitsPerPixel = bitDepth * format.samples;
       return {
         width,
@@ -134,14 +135,10 @@ export function readPlainPngLayout(bytes: Uint8Array, maxPixels: number): PlainP
   return undefined;
 }
 
-/** True when every chunk from the signature up to `end` carries the CRC of its type and data. */
-function chunksIntact(bytes: Uint8Array, view: DataView, end: number): boolean {
-  for (let at = 8; at < end;) {
-    const length = view.getUint32(at);
-    if (crc32(bytes.subarray(at + 4, at + 8 + length)) !== view.getUint32(at + 8 + length)) return false;
-    at += 12 + length;
-  }
-  return true;
+/** True when the chunk at `at` carries the CRC of its type and data. */
+function crcMatches(bytes: Uint8Array, view: DataView, at: number): boolean {
+  const length = view.getUint32(at);
+  return crc32(bytes.subarray(at + 4, at + 8 + length)) === view.getUint32(at + 8 + length);
 }
 
 function chunkType(bytes: Uint8Array, at: number): string {
