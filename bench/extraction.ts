@@ -19,7 +19,7 @@ export interface ExtractCase {
   size: number;
   batch: number;
   images: number;
-  /** Repetitions of (raw batches, worker batches, one end-to-end pass), interleaved so load drift hits all. */
+  /** Repetitions of (worker batches, one end-to-end pass, raw batches) after a first raw block, interleaved so load drift hits all. */
   runs: number;
   /** Worker-only batches per repetition. */
   workerBatches: number;
@@ -33,7 +33,7 @@ export interface ExtractCaseResult {
   raw: number[];
   /** extractFeatures end to end per repetition: read PNG, decode, resize, normalise, ORT in the worker, cache write. */
   endToEnd: number[];
-  /** Per repetition: end-to-end images/s over the raw images/s of the batches just before it. */
+  /** Per repetition: end-to-end images/s over the raw images/s of the blocks just before and after it. */
   ratios: number[];
   /** The worker session's run() alone on a prepared batch (transfer in and out included), per batch. */
   workerOnly: number[];
@@ -109,8 +109,10 @@ async function benchCase(
       await session.run(prepared.slice(), [batch, 3, size, size]);
       return (batch * 1000) / (performance.now() - t0);
     };
+    // Warm-up, not recorded: the first pass also pays for compiling the decode and preprocessing code.
     await raw.runBatch(size, batch);
     await runWorker();
+    await endToEnd({ samples: folder.samples, session, size, batch });
     const result: ExtractCaseResult = {
       size,
       batch,
@@ -122,17 +124,26 @@ async function benchCase(
       prepareMsPerBatch,
     };
     const batches = Math.ceil(images / batch);
-    for (let r = 0; r < runs; r++) {
-      let rawMs = 0;
+    /** One block of raw batches, as many as an end-to-end pass runs; returns its milliseconds. */
+    const rawBlock = async (): Promise<number> => {
+      let ms = 0;
       for (let b = 0; b < batches; b++) {
         const ips = await raw.runBatch(size, batch);
         result.raw.push(ips);
-        rawMs += (batch * 1000) / ips;
+        ms += (batch * 1000) / ips;
       }
+      return ms;
+    };
+    // Each pass is bracketed by raw blocks and compared with both: a shared machine's load drifts over
+    // seconds, and a block on one side only would charge the drift to the pass.
+    let before = await rawBlock();
+    for (let r = 0; r < runs; r++) {
       for (let b = 0; b < workerBatches; b++) result.workerOnly.push(await runWorker());
       const e2e = await endToEnd({ samples: folder.samples, session, size, batch });
+      const after = await rawBlock();
       result.endToEnd.push(e2e);
-      result.ratios.push(e2e / ((batches * batch * 1000) / rawMs));
+      result.ratios.push(e2e / ((2 * batches * batch * 1000) / (before + after)));
+      before = after;
     }
     return result;
   } finally {

@@ -164,6 +164,69 @@ describe('extractFeatures', () => {
     expect([...third.features]).toEqual([...second.features]);
   });
 
+  it('queues the next batch in the session while a run is going, two at most, and keeps sample order', async () => {
+    const inner = fakeSession([]);
+    let running = 0;
+    let most = 0;
+    let runs = 0;
+    // Later runs finish first (the first waits longest), so any reordering would show in the results.
+    const session: BackboneSession = {
+      ...inner,
+      async run(input, dims) {
+        const delay = 20 - 4 * runs++;
+        running++;
+        most = Math.max(most, running);
+        const out = await inner.run(input, dims);
+        await new Promise((resolve) => setTimeout(resolve, Math.max(delay, 0)));
+        running--;
+        return out;
+      },
+    };
+    const values = [0, 51, 102, 153, 204, 255, 17];
+    const seen: number[][] = [];
+    const result = await extractFeatures({
+      samples: values.map(grey),
+      decode,
+      session,
+      backbone: spec,
+      preprocess,
+      pooling: 'flatten',
+      batchSize: 2,
+      onBatch: (indices) => void seen.push([...indices]),
+    });
+    expect(most).toBe(2);
+    expect(runs).toBe(4);
+    expect(seen).toEqual([[0, 1], [2, 3], [4, 5], [6]]);
+    const firstChannel = values.map((_, i) => result.features[2 * i] as number);
+    values.forEach((v, i) => expect(firstChannel[i]).toBeCloseTo((v / 255 - 0.485) / 0.229, 4));
+  });
+
+  it('rejects with the error of a failed run', async () => {
+    const inner = fakeSession([]);
+    let runs = 0;
+    const session: BackboneSession = {
+      ...inner,
+      run(input, dims) {
+        if (runs++ === 1) {
+          return Promise.reject(new HeadstartError('INTERNAL', 'The backbone worker failed: out of memory'));
+        }
+        return inner.run(input, dims);
+      },
+    };
+    await expect(
+      extractFeatures({
+        samples: [1, 2, 3, 4, 5, 6, 7, 8].map(grey),
+        decode,
+        session,
+        backbone: spec,
+        preprocess,
+        pooling: 'flatten',
+        batchSize: 2,
+      }),
+    ).rejects.toMatchObject({ code: 'INTERNAL', message: 'The backbone worker failed: out of memory' });
+    expect(runs).toBeLessThanOrEqual(3);
+  });
+
   it('refuses a batch size that is not a whole number', async () => {
     await expect(
       extractFeatures({

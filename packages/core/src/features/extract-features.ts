@@ -7,7 +7,7 @@ import { sampleContentBytes } from '../data/sample-content.ts';
 import { HeadstartError, isHeadstartError, type ErrorCode } from '../errors.ts';
 import type { DecodeImage, RgbImage } from '../image/rgb-image.ts';
 import { preprocessBatch, resizeForSpec } from '../image/image-tensor.ts';
-import type { BackboneSession } from './backbone-session.ts';
+import type { BackboneOutput, BackboneSession } from './backbone-session.ts';
 import { featureDimension, poolFeatures, type Pooling } from './pooling.ts';
 
 /** Progress of an extraction, reported after every batch. */
@@ -68,6 +68,12 @@ export interface ExtractResult {
   readRows(rows: readonly number[]): Promise<Float32Array>;
 }
 
+/**
+ * Backbone runs handed to the session at once. Two keep the next run waiting in the session while the
+ * last one is pooled and cached; more would only hold more batch tensors in memory.
+ */
+const RUNS_QUEUED = 2;
+
 interface PreparedBatch {
   indices: number[];
   /** Features already known (cache hits), by position in indices. */
@@ -80,8 +86,8 @@ interface PreparedBatch {
 
 /**
  * Turns images into pooled backbone features, through the cache when one is given. While the backbone
- * runs one batch (in a worker or on a GPU), the next batch is read, decoded and preprocessed, so the
- * session is never left waiting on the CPU-side work.
+ * runs one batch (in a worker or on a GPU), the next is already waiting in the session and the one after
+ * is read, decoded and preprocessed, so the session is never left waiting on the CPU-side work.
  */
 export async function extractFeatures(options: ExtractFeaturesOptions): Promise<ExtractResult> {
   const { samples, session, backbone, preprocess, pooling, cache } = options;
@@ -99,7 +105,6 @@ export async function extractFeatures(options: ExtractFeaturesOptions): Promise<
   const start = Date.now();
   let cacheHits = 0;
   let extracted = 0;
-  let backboneMs = 0;
   let done = 0;
 
   /** Cached vectors for `keys` (undefined where a key is missing or not cached), in one store call. */
@@ -168,14 +173,19 @@ export async function extractFeatures(options: ExtractFeaturesOptions): Promise<
     return { indices, known, keys, missing: images.map((image) => image.position), input };
   };
 
-  const finish = async (batch: PreparedBatch): Promise<void> => {
-    if (batch.missing.length > 0) {
+  /** Posts the batch's missing images to the backbone at once; resolves to its raw output. */
+  const runBackbone = (batch: PreparedBatch): Promise<BackboneOutput | undefined> => {
+    if (batch.missing.length === 0) return Promise.resolve(undefined);
+    const side = preprocess.inputSize;
+    const n = batch.missing.length;
+    const dims = preprocess.layout === 'nchw' ? [n, 3, side, side] : [n, side, side, 3];
+    return session.run(batch.input, dims);
+  };
+
+  /** Pools a finished batch, writes it to the cache and reports it; batches arrive here in order. */
+  const store = async (batch: PreparedBatch, output: BackboneOutput | undefined): Promise<void> => {
+    if (output) {
       const n = batch.missing.length;
-      const side = preprocess.inputSize;
-      const dims = preprocess.layout === 'nchw' ? [n, 3, side, side] : [n, side, side, 3];
-      const t0 = Date.now();
-      const output = await session.run(batch.input, dims);
-      backboneMs += Date.now() - t0;
       const pooled = poolFeatures({
         output: output.data,
         count: n,
@@ -218,21 +228,32 @@ export async function extractFeatures(options: ExtractFeaturesOptions): Promise<
       total: samples.length,
       cacheHits,
       skipped: skipped.length,
-      imagesPerSecond: backboneMs > 0 ? (extracted * 1000) / elapsedMs : 0,
+      imagesPerSecond: extracted > 0 ? (extracted * 1000) / elapsedMs : 0,
       elapsedMs,
     });
   };
 
-  let inflight: Promise<void> | undefined;
+  // Each batch is posted to the session as soon as it is prepared and a slot is free, so when one run
+  // ends the next is already queued there: the backbone never waits for the main thread to pool, write
+  // the cache and post again. Each batch's stored promise also waits for the one before it, so pooling,
+  // cache writes and callbacks keep sample order.
+  const finishing: Promise<void>[] = [];
+  let stored: Promise<void> = Promise.resolve();
   for (let from = 0; from < samples.length; from += batchSize) {
     if (options.signal?.aborted) break;
     const batch = await prepare(from);
-    if (inflight) await inflight;
-    inflight = finish(batch);
-    // Surface a failed run now rather than after the next batch has been prepared.
-    inflight.catch(() => undefined);
+    while (finishing.length >= RUNS_QUEUED) await finishing.shift();
+    const output = runBackbone(batch);
+    const previous = stored;
+    stored = output.then(async (out) => {
+      await previous;
+      await store(batch, out);
+    });
+    // Surfaced by the loop's await (or the final one); a rejection must not go unhandled meanwhile.
+    stored.catch(() => undefined);
+    finishing.push(stored);
   }
-  if (inflight) await inflight;
+  await stored;
   if (options.signal?.aborted) {
     throw new HeadstartError('ABORTED', `Extraction stopped after ${done} of ${samples.length} images.`);
   }
