@@ -19,7 +19,10 @@ export interface ExtractCase {
   size: number;
   batch: number;
   images: number;
-  /** Repetitions of (worker batches, one end-to-end pass, raw batches) after a first raw block, interleaved so load drift hits all. */
+  /**
+   * Repetitions of (worker batches, one end-to-end pass, raw batches) after a first raw block, interleaved
+   * so load drift hits all.
+   */
   runs: number;
   /** Worker-only batches per repetition. */
   workerBatches: number;
