@@ -7,7 +7,7 @@ import type { DatasetSample } from '../data/dataset.ts';
 import { HeadstartError } from '../errors.ts';
 import type { DecodeImage } from '../image/rgb-image.ts';
 import type { BackboneSession } from './backbone-session.ts';
-import { extractFeatures } from './extract-features.ts';
+import { extractFeatures, type ExtractFeaturesOptions } from './extract-features.ts';
 
 // A stand-in backbone: 2 output channels at 1/32 of a 32×32 input; each image's two values are the mean
 // of its first tensor channel and the batch size it ran in, so tests can see batching.
@@ -54,19 +54,29 @@ const decode: DecodeImage = async (_bytes, name) => {
   throw new HeadstartError('IMAGE_DECODE_FAILED', `Cannot decode image "${name}": truncated.`);
 };
 
+/** extractFeatures over the stand-in backbone, two images a batch unless `options` say otherwise. */
+function extractInPairs(
+  samples: DatasetSample[],
+  session: BackboneSession,
+  options: Partial<ExtractFeaturesOptions> = {},
+) {
+  return extractFeatures({
+    samples,
+    decode,
+    session,
+    backbone: spec,
+    preprocess,
+    pooling: 'flatten',
+    batchSize: 2,
+    ...options,
+  });
+}
+
 describe('extractFeatures', () => {
   it('runs batches in sample order and pools per image', async () => {
     const calls: number[][] = [];
     const samples = [0, 51, 102, 153, 204].map(grey);
-    const result = await extractFeatures({
-      samples,
-      decode,
-      session: fakeSession(calls),
-      backbone: spec,
-      preprocess,
-      pooling: 'flatten',
-      batchSize: 2,
-    });
+    const result = await extractInPairs(samples, fakeSession(calls));
     expect(calls.map((c) => c[0])).toEqual([2, 2, 1]);
     expect(result.dim).toBe(2);
     expect(result.kept).toEqual([0, 1, 2, 3, 4]);
@@ -184,14 +194,7 @@ describe('extractFeatures', () => {
     };
     const values = [0, 51, 102, 153, 204, 255, 17];
     const seen: number[][] = [];
-    const result = await extractFeatures({
-      samples: values.map(grey),
-      decode,
-      session,
-      backbone: spec,
-      preprocess,
-      pooling: 'flatten',
-      batchSize: 2,
+    const result = await extractInPairs(values.map(grey), session, {
       onBatch: (indices) => void seen.push([...indices]),
     });
     expect(most).toBe(2);
@@ -213,17 +216,10 @@ describe('extractFeatures', () => {
         return inner.run(input, dims);
       },
     };
-    await expect(
-      extractFeatures({
-        samples: [1, 2, 3, 4, 5, 6, 7, 8].map(grey),
-        decode,
-        session,
-        backbone: spec,
-        preprocess,
-        pooling: 'flatten',
-        batchSize: 2,
-      }),
-    ).rejects.toMatchObject({ code: 'INTERNAL', message: 'The backbone worker failed: out of memory' });
+    await expect(extractInPairs([1, 2, 3, 4, 5, 6, 7, 8].map(grey), session)).rejects.toMatchObject({
+      code: 'INTERNAL',
+      message: 'The backbone worker failed: out of memory',
+    });
     expect(runs).toBeLessThanOrEqual(3);
   });
 
